@@ -1,0 +1,311 @@
+/**
+ * The contracts every part of Brushwork speaks. Consumers (the n8n node, the MCP server) build an
+ * `ImageRequest`, hand it to a client made with a `ProviderConfig` and a `Transport`, and get back an
+ * `ImageResult`. Nothing in here does I/O.
+ */
+
+// ───────────────────────────── requests ─────────────────────────────
+
+export type ImageSize = string; // "1024x1024", "1536x1024", "auto", any "WxH" a family allows
+export type ResponseFormat = 'url' | 'b64_json';
+export type Background = 'transparent' | 'opaque' | 'auto';
+export type Moderation = 'low' | 'auto';
+export type OutputFormat = 'png' | 'jpeg' | 'webp';
+export type InputFidelity = 'high' | 'low';
+
+/** What a user asks for. Field names are camelCase; providers map them to the wire. */
+export interface ImageRequest {
+  prompt: string;
+  /** Free string. Optional only for Azure deployment URLs, where the deployment picks the model. */
+  model?: string;
+  n?: number;
+  size?: ImageSize;
+  quality?: string;
+  style?: string;
+  responseFormat?: ResponseFormat;
+  background?: Background;
+  moderation?: Moderation;
+  outputFormat?: OutputFormat;
+  outputCompression?: number;
+  user?: string;
+  /** GPT image models: receive partial images over SSE. */
+  stream?: boolean;
+  partialImages?: number;
+}
+
+export interface InputImage {
+  bytes: Uint8Array;
+  /** Sent as the multipart file name; defaults to image-N.<ext sniffed from bytes>. */
+  filename?: string;
+  /** Defaults to the type sniffed from the bytes. */
+  mimeType?: string;
+}
+
+export interface EditRequest extends ImageRequest {
+  /** One image (DALL-E 2) or up to 16 (GPT image models). */
+  images: InputImage[];
+  mask?: InputImage;
+  inputFidelity?: InputFidelity;
+}
+
+// ───────────────────────────── model rules ─────────────────────────────
+
+export type FamilyId = 'dall-e-2' | 'dall-e-3' | 'gpt-image' | 'gpt-image-2';
+
+export type SizeRule =
+  | { kind: 'list'; values: readonly string[] }
+  | {
+      kind: 'free';
+      /** Both sides must be multiples of this. */
+      multipleOf: number;
+      /** Longest side / shortest side must not exceed this. */
+      maxAspectRatio: number;
+      maxWidth: number;
+      maxHeight: number;
+      /** Pixel counts above this are accepted but flagged experimental (a warning). */
+      experimentalAbovePixels?: number;
+      /** Sizes always offered in pickers (UI lists, tool descriptions). */
+      suggested: readonly string[];
+      allowAuto: boolean;
+    };
+
+export interface ModelFamily {
+  id: FamilyId;
+  label: string;
+  /** Model ids this family matches by prefix, longest match wins. */
+  prefixes: readonly string[];
+  maxPromptLength: number;
+  maxN: number;
+  /** Images one HTTP call may return: n above it is fanned out over several calls. */
+  maxImagesPerCall: number;
+  sizes: SizeRule;
+  qualities: readonly string[];
+  styles: readonly string[];
+  responseFormats: readonly ResponseFormat[];
+  backgrounds: readonly Background[];
+  moderations: readonly Moderation[];
+  outputFormats: readonly OutputFormat[];
+  supportsOutputCompression: boolean;
+  supportsStreaming: boolean;
+  maxPartialImages: number;
+  supportsEdit: boolean;
+  maxEditImages: number;
+  supportsInputFidelity: boolean;
+  defaults: {
+    size: string;
+    quality?: string;
+    style?: string;
+    responseFormat?: ResponseFormat;
+    outputFormat: OutputFormat;
+  };
+}
+
+export interface ModelRetirement {
+  model: string;
+  /** Where it is gone, e.g. "OpenAI (May 2026)". */
+  retiredOn: string;
+  replacement: string;
+}
+
+/** One problem with a request: names the field, the offending value and what would be accepted. */
+export interface Problem {
+  field: string;
+  value?: unknown;
+  message: string;
+  allowed?: readonly string[];
+}
+
+// ───────────────────────────── providers ─────────────────────────────
+
+export type ProviderKind = 'openai' | 'compatible' | 'azure' | 'azure-legacy' | 'sandbox';
+
+export type TokenProvider = (signal?: AbortSignal) => Promise<string>;
+
+export interface OpenAIProviderConfig {
+  kind: 'openai';
+  apiKey: string;
+  /** Default https://api.openai.com/v1 */
+  baseUrl?: string;
+  organization?: string;
+  project?: string;
+}
+
+export interface CompatibleProviderConfig {
+  kind: 'compatible';
+  baseUrl: string;
+  apiKey?: string;
+  headers?: Record<string, string>;
+}
+
+export interface AzureProviderConfig {
+  kind: 'azure';
+  /** https://RESOURCE.openai.azure.com */
+  endpoint: string;
+  /** Required on the deployment path; on the v1 path it is sent as `model`. */
+  deployment?: string;
+  /** Deployment path: required (e.g. 2025-04-01-preview). v1 path: optional (e.g. "preview"). */
+  apiVersion?: string;
+  /** 'deployment' (default): /openai/deployments/{d}/images/...; 'v1': /openai/v1/images/... */
+  api?: 'deployment' | 'v1';
+  apiKey?: string;
+  /** Entra ID bearer tokens (scope https://cognitiveservices.azure.com/.default). */
+  getToken?: TokenProvider;
+}
+
+export interface AzureLegacyProviderConfig {
+  kind: 'azure-legacy';
+  endpoint: string;
+  /** 2023-06-01-preview … 2023-10-01-preview */
+  apiVersion: string;
+  apiKey?: string;
+  getToken?: TokenProvider;
+  /** Upper bound on the whole submit-and-poll wait. Default 5 minutes. */
+  maxPollMs?: number;
+}
+
+export interface SandboxProviderConfig {
+  kind: 'sandbox';
+}
+
+export type ProviderConfig =
+  | OpenAIProviderConfig
+  | CompatibleProviderConfig
+  | AzureProviderConfig
+  | AzureLegacyProviderConfig
+  | SandboxProviderConfig;
+
+// ───────────────────────────── transport ─────────────────────────────
+
+/** A complete HTTP request, built by a provider. Bodies are already encoded (JSON text or multipart bytes). */
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  /** Header names lower-case. */
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+  /** Per-attempt timeout. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Abort with kind 'bad_response' when the body grows past this. */
+  maxResponseBytes?: number;
+  /** Ask for the body as a stream (SSE). Transports that cannot stream may still return `body`. */
+  stream?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Header names lower-case; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** The whole body, unless the transport streams. */
+  body?: Uint8Array;
+  /** Streamed body (only when the request asked for `stream`). */
+  chunks?: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * Sends one request. Must not retry, must not follow the status (any status is a response), and on
+ * failure must throw a `TransportError` (see errors.ts) with kind 'timeout' | 'network' | 'cancelled'
+ * | 'bad_response'.
+ */
+export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
+
+/** Resolves after `ms`, rejects at once when the signal aborts. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+// ───────────────────────────── results ─────────────────────────────
+
+export type ImageMimeType = 'image/png' | 'image/jpeg' | 'image/webp';
+
+export interface Usage {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+  inputTextTokens?: number;
+  inputImageTokens?: number;
+}
+
+export interface GeneratedImage {
+  /** Position in the whole request (0-based), stable across fan-out. */
+  index: number;
+  bytes: Uint8Array;
+  mimeType: ImageMimeType;
+  /** png | jpg | webp */
+  extension: string;
+  width: number;
+  height: number;
+  revisedPrompt?: string;
+  /** Azure per-image content filter results, as sent. */
+  contentFilterResults?: Record<string, unknown>;
+}
+
+export interface ImageResult {
+  created: number;
+  /** The model asked for (or the Azure deployment). */
+  model: string;
+  provider: ProviderKind;
+  /** x-request-id / apim-request-id of each call that answered. */
+  requestIds: string[];
+  usage?: Usage;
+  images: GeneratedImage[];
+  /** Calls that failed while others succeeded (fan-out). Empty when everything succeeded. */
+  errors: import('./errors.js').ImageError[];
+  /** Settings that were dropped or adjusted, in words a user understands. */
+  warnings: string[];
+  /** Azure prompt filter results, as sent. */
+  promptFilterResults?: unknown;
+  /** True when the offline sandbox produced the images. */
+  sandbox: boolean;
+}
+
+export type ProgressEvent =
+  | { type: 'request'; call: number; attempt: number }
+  | { type: 'retry'; call: number; attempt: number; delayMs: number; reason: string }
+  | { type: 'partial_image'; call: number; index: number; partialIndex: number; bytes: Uint8Array }
+  | { type: 'poll'; call: number; status: string; delayMs: number }
+  | { type: 'download'; call: number; index: number }
+  | { type: 'image'; index: number };
+
+export interface ModelInfo {
+  id: string;
+  ownedBy?: string;
+  created?: number;
+  family?: FamilyId;
+}
+
+// ───────────────────────────── client ─────────────────────────────
+
+export interface ClientOptions {
+  provider: ProviderConfig;
+  /** Required for every provider but the sandbox (which answers in-process). */
+  transport?: Transport;
+  /** Default: a timer-based sleep. n8n injects n8n-workflow's `sleep`. */
+  sleep?: Sleep;
+  /** Retries after the first attempt. Default 2. */
+  maxRetries?: number;
+  /** Per-attempt timeout in ms. Default 600 000 (10 minutes). */
+  timeoutMs?: number;
+  /** Fan-out calls in flight at once for one request. Default 4. */
+  concurrency?: number;
+  /** Cap on one downloaded (URL) image. Default 64 MiB. */
+  maxDownloadBytes?: number;
+  /** Cap on one API response body. Default 256 MiB. */
+  maxResponseBytes?: number;
+  /** Jitter source, injectable for deterministic tests. Default Math.random. */
+  random?: () => number;
+  /** Clock in ms, injectable for tests. Default Date.now. */
+  now?: () => number;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface ImageClient {
+  readonly provider: ProviderKind;
+  /** Validates, fans out, retries, downloads. Throws ImageError when no image could be produced. */
+  generate(request: ImageRequest, options?: CallOptions): Promise<ImageResult>;
+  edit(request: EditRequest, options?: CallOptions): Promise<ImageResult>;
+  /** Image models the configured credentials can use (GET /models, filtered to image families). */
+  listModels(options?: CallOptions): Promise<ModelInfo[]>;
+}
