@@ -73,6 +73,11 @@ export class ImageError extends Error {
     if (details.cause !== undefined) Object.defineProperty(this, 'cause', { value: details.cause, enumerable: false });
   }
 
+  /** util.inspect / console.log show the same safe fields as JSON (no cause, no stack of a transport). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `ImageError [${this.kind}]: ${this.message} ${JSON.stringify(this.toJSON())}`;
+  }
+
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { name: this.name, kind: this.kind, message: this.message };
     for (const key of [

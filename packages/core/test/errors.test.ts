@@ -4,7 +4,7 @@ import { ImageError } from '../src/errors.js';
 
 describe('ImageError', () => {
   it('serialises its details but never its cause', () => {
-    const cause = { options: { headers: { authorization: 'Bearer sk-secret-cause' } } };
+    const cause = { options: { headers: 'Bearer sk-secret-cause' } };
     const error = new ImageError({
       kind: 'rate_limit',
       message: 'Rate limited: wait 3 s.',

@@ -1,0 +1,135 @@
+/**
+ * Azure OpenAI. Two URL shapes:
+ * - deployment (default): {endpoint}/openai/deployments/{deployment}/images/{op}?api-version=V, no
+ *   `model` in the body (the deployment picks the model);
+ * - v1: {endpoint}/openai/v1/images/{op}[?api-version=V], the deployment sent as `model`.
+ * Auth: `api-key: KEY`, or `Authorization: Bearer <Entra ID token>` from `getToken`.
+ */
+import { resolveFamily } from '../models.js';
+import type { AzureProviderConfig, EditRequest, ImageRequest, ModelInfo, Problem } from '../types.js';
+import type { Provider } from './provider.js';
+import {
+  type BuildContext,
+  editParts,
+  generateBody,
+  jsonPost,
+  multipartPost,
+  trimBase,
+  type WireRequest,
+} from './wire.js';
+
+/** The resource endpoint without trailing slashes or a pasted `/openai` or `/openai/v1` suffix. */
+export function azureEndpoint(endpoint: string): string {
+  return trimBase(endpoint).replace(/\/openai(\/v1)?$/i, '');
+}
+
+/** `api-key` when a key is configured, else the bearer token (Entra ID) from the context. */
+export function azureAuthHeaders(config: { apiKey?: string }, ctx: BuildContext): Record<string, string> {
+  if (ctx.token) return { authorization: `Bearer ${ctx.token}` };
+  if (config.apiKey) return { 'api-key': config.apiKey };
+  return {};
+}
+
+function isV1(config: AzureProviderConfig): boolean {
+  return config.api === 'v1';
+}
+
+export function azureImagesUrl(config: AzureProviderConfig, operation: 'generations' | 'edits'): string {
+  const endpoint = azureEndpoint(config.endpoint);
+  if (isV1(config)) {
+    const query = config.apiVersion ? `?api-version=${encodeURIComponent(config.apiVersion)}` : '';
+    return `${endpoint}/openai/v1/images/${operation}${query}`;
+  }
+  const deployment = encodeURIComponent(config.deployment ?? '');
+  return `${endpoint}/openai/deployments/${deployment}/images/${operation}?api-version=${encodeURIComponent(config.apiVersion ?? '')}`;
+}
+
+/** The `model` sent in the body: none on deployment URLs, the deployment (or the request's model) on v1. */
+function wireModel(config: AzureProviderConfig, request: ImageRequest): string | undefined {
+  return isV1(config) ? (config.deployment ?? request.model) : undefined;
+}
+
+export function buildAzureGenerate(
+  config: AzureProviderConfig,
+  request: ImageRequest,
+  ctx: BuildContext = {},
+): WireRequest {
+  const body = generateBody(request, { model: wireModel(config, request), family: ctx.family });
+  return jsonPost(azureImagesUrl(config, 'generations'), azureAuthHeaders(config, ctx), body, request.stream);
+}
+
+export function buildAzureEdit(config: AzureProviderConfig, request: EditRequest, ctx: BuildContext = {}): WireRequest {
+  const parts = editParts(request, { model: wireModel(config, request), family: ctx.family });
+  return multipartPost(
+    azureImagesUrl(config, 'edits'),
+    azureAuthHeaders(config, ctx),
+    parts,
+    ctx.boundary,
+    request.stream,
+  );
+}
+
+export function azureConfigProblems(config: AzureProviderConfig): Problem[] {
+  const problems: Problem[] = [];
+  if (typeof config.endpoint !== 'string' || !/^https?:\/\//i.test(config.endpoint)) {
+    problems.push({
+      field: 'endpoint',
+      value: config.endpoint,
+      message: 'endpoint is required for Azure OpenAI, e.g. https://RESOURCE.openai.azure.com',
+    });
+  }
+  if (config.api !== undefined && config.api !== 'deployment' && config.api !== 'v1') {
+    problems.push({
+      field: 'api',
+      value: config.api,
+      message: 'api must be deployment or v1',
+      allowed: ['deployment', 'v1'],
+    });
+  }
+  if (!isV1(config)) {
+    if (!config.deployment) {
+      problems.push({ field: 'deployment', message: 'deployment is required for Azure OpenAI deployment URLs.' });
+    }
+    if (!config.apiVersion) {
+      problems.push({
+        field: 'apiVersion',
+        message:
+          'apiVersion is required for Azure OpenAI deployment URLs, e.g. 2025-04-01-preview (GPT image models) or 2024-10-21.',
+      });
+    }
+  }
+  if (!config.apiKey && !config.getToken) {
+    problems.push({ field: 'apiKey', message: 'Azure OpenAI needs an apiKey or a getToken function (Entra ID).' });
+  }
+  return problems;
+}
+
+/** A missing v1 deployment is only known per request (the request's model may stand in). */
+function v1ModelProblems(config: AzureProviderConfig, request: ImageRequest): Problem[] {
+  if (isV1(config) && !config.deployment && !request.model) {
+    return [{ field: 'model', message: 'Azure v1 URLs need a deployment name: set deployment or model.' }];
+  }
+  return [];
+}
+
+export function azureProvider(config: AzureProviderConfig): Provider {
+  const provider: Provider = {
+    kind: 'azure',
+    configProblems: () => azureConfigProblems(config),
+    // Deployment URLs: the family comes from the request's model when given, else unknown (the deployment picks).
+    familyFor: (request) => resolveFamily(isV1(config) ? (request.model ?? config.deployment) : request.model),
+    resultModel: (request) =>
+      (isV1(config) ? (config.deployment ?? request.model) : (request.model ?? config.deployment)) ?? '',
+    requestProblems: (request) => v1ModelProblems(config, request),
+    buildGenerate: (request, ctx) => buildAzureGenerate(config, request, ctx),
+    buildEdit: (request, ctx) => buildAzureEdit(config, request, ctx),
+    configuredModels: (): ModelInfo[] => {
+      if (!config.deployment) return [];
+      const family = resolveFamily(config.deployment);
+      return [family ? { id: config.deployment, family: family.id } : { id: config.deployment }];
+    },
+  };
+  const getToken = config.getToken;
+  if (getToken) provider.token = (signal) => getToken(signal);
+  return provider;
+}

@@ -1,0 +1,147 @@
+/**
+ * A Transport on the global `fetch` (Node 18+, browsers, workers). No dependency. No retries, no
+ * redirects followed (any status is a response), per-attempt timeout, AbortSignal, response size cap,
+ * optional streaming.
+ */
+import { concatChunks } from '../body.js';
+import { TransportError } from '../errors.js';
+import type { HttpRequest, HttpResponse, Transport } from '../types.js';
+
+export interface FetchTransportOptions {
+  /** Defaults to globalThis.fetch. */
+  fetch?: typeof fetch;
+}
+
+interface Attempt {
+  signal: AbortSignal;
+  /** Which of the two ended it, when aborted. */
+  reason(): 'timeout' | 'cancelled' | undefined;
+  done(): void;
+}
+
+function startAttempt(request: HttpRequest): Attempt {
+  const controller = new AbortController();
+  let reason: 'timeout' | 'cancelled' | undefined;
+  const onAbort = () => {
+    reason ??= 'cancelled';
+    controller.abort();
+  };
+  const timer = setTimeout(() => {
+    reason ??= 'timeout';
+    controller.abort();
+  }, request.timeoutMs);
+  if (request.signal?.aborted) onAbort();
+  else request.signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    reason: () => reason,
+    done: () => {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function toTransportError(error: unknown, attempt: Attempt, request: HttpRequest): TransportError {
+  if (error instanceof TransportError) return error;
+  const reason = attempt.reason();
+  if (reason === 'timeout') {
+    return new TransportError('timeout', `No complete answer within ${request.timeoutMs} ms`);
+  }
+  if (reason === 'cancelled') return new TransportError('cancelled', 'The request was cancelled');
+  const code = errorCode(error);
+  return new TransportError('network', `Connection failed${code ? ` (${code})` : ''}`, code);
+}
+
+function headersOf(response: Response): Record<string, string> {
+  const headers: Record<string, string> = {};
+  // Headers iterates lower-case names with repeated values already joined by ", ".
+  response.headers.forEach((value, name) => {
+    headers[name.toLowerCase()] = value;
+  });
+  return headers;
+}
+
+function tooLarge(limit: number): TransportError {
+  return new TransportError('bad_response', `The response is larger than the ${limit}-byte limit`);
+}
+
+async function* readChunks(
+  response: Response,
+  attempt: Attempt,
+  request: HttpRequest,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const limit = request.maxResponseBytes;
+  const reader = response.body?.getReader();
+  if (!reader) return;
+  let received = 0;
+  try {
+    for (;;) {
+      let step: ReadableStreamReadResult<Uint8Array>;
+      try {
+        step = await reader.read();
+      } catch (error) {
+        throw toTransportError(error, attempt, request);
+      }
+      if (step.done) return;
+      received += step.value.length;
+      if (limit !== undefined && received > limit) throw tooLarge(limit);
+      yield step.value;
+    }
+  } finally {
+    attempt.done();
+    reader.cancel().catch(() => {});
+  }
+}
+
+export function createFetchTransport(options: FetchTransportOptions = {}): Transport {
+  return async (request) => {
+    const doFetch = options.fetch ?? globalThis.fetch;
+    const attempt = startAttempt(request);
+    let response: Response;
+    try {
+      if (attempt.signal.aborted) throw new Error('aborted');
+      response = await doFetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body as BodyInit | undefined,
+        signal: attempt.signal,
+        redirect: 'manual',
+      });
+    } catch (error) {
+      attempt.done();
+      throw toTransportError(error, attempt, request);
+    }
+    const headers = headersOf(response);
+    const limit = request.maxResponseBytes;
+    const declared = Number(headers['content-length']);
+    if (limit !== undefined && Number.isFinite(declared) && declared > limit) {
+      attempt.done();
+      response.body?.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    const result: HttpResponse = { status: response.status, headers };
+    if (request.stream) {
+      result.chunks = readChunks(response, attempt, request);
+      return result;
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of readChunks(response, attempt, request)) {
+      chunks.push(chunk);
+      total += chunk.length;
+    }
+    result.body = chunks.length === 0 ? new Uint8Array(0) : concatChunks(chunks, total);
+    return result;
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * A Transport on got 16, exported from the subpath `@brushwork/core/got` so bundles that do not want
+ * got never include it. Core owns retries: got's are off, any status is a response, redirects are not
+ * followed (the client decides), decompression on, keep-alive agents, per-attempt timeout, abort
+ * signal, response size cap, optional streaming.
+ *
+ * The body is received through got's stream interface and joined into one Buffer (one copy), which
+ * skips the promise API's extra buffering and JSON handling: core parses the bytes itself.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { Readable } from 'node:stream';
+import got, { type Got } from 'got';
+import { TransportError } from '../errors.js';
+import type { HttpRequest, HttpResponse, Transport } from '../types.js';
+
+export interface GotTransportOptions {
+  /** Keep connections alive between requests (default true). */
+  keepAlive?: boolean;
+  /** Sockets per host (default 16). */
+  maxSockets?: number;
+  /** Your own agents (then keepAlive / maxSockets are ignored). */
+  agent?: { http?: http.Agent; https?: https.Agent };
+  /** A got instance to extend (proxies, hooks); default the got export. */
+  got?: Got;
+  /** Sent when the request has no user-agent. Default "brushwork". */
+  userAgent?: string;
+}
+
+type GotStream = Readable & { once(event: 'response', listener: (response: http.IncomingMessage) => void): unknown };
+
+function headersOf(raw: http.IncomingHttpHeaders): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+function toTransportError(error: unknown, request: HttpRequest): TransportError {
+  if (error instanceof TransportError) return error;
+  if (request.signal?.aborted) return new TransportError('cancelled', 'The request was cancelled');
+  const { name, code, message } = (error ?? {}) as { name?: string; code?: unknown; message?: string };
+  const errorCode = typeof code === 'string' ? code : undefined;
+  if (name === 'TimeoutError' || errorCode === 'ETIMEDOUT') {
+    return new TransportError('timeout', `No complete answer within ${request.timeoutMs} ms`, errorCode);
+  }
+  if (name === 'AbortError' || errorCode === 'ERR_ABORTED') {
+    return new TransportError('cancelled', 'The request was cancelled');
+  }
+  return new TransportError(
+    'network',
+    `Connection failed${errorCode ? ` (${errorCode})` : ''}: ${message ?? 'unknown error'}`,
+    errorCode,
+  );
+}
+
+function tooLarge(limit: number): TransportError {
+  return new TransportError('bad_response', `The response is larger than the ${limit}-byte limit`);
+}
+
+function bodyFor(body: string | Uint8Array | undefined): string | Buffer | undefined {
+  if (body === undefined || typeof body === 'string') return body;
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
+/** The whole body as one Buffer, enforcing the size cap as chunks arrive. */
+function collect(stream: Readable, request: HttpRequest): Promise<Buffer> {
+  const limit = request.maxResponseBytes;
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let overflow: TransportError | undefined;
+    stream.on('data', (chunk: Buffer) => {
+      if (overflow) return;
+      total += chunk.length;
+      if (limit !== undefined && total > limit) {
+        // got wraps errors passed to destroy(): keep ours and reject with it directly.
+        overflow = tooLarge(limit);
+        reject(overflow);
+        stream.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total)));
+    stream.once('error', (error) => reject(overflow ?? toTransportError(error, request)));
+  });
+}
+
+async function* iterate(stream: Readable, request: HttpRequest): AsyncGenerator<Uint8Array, void, undefined> {
+  const limit = request.maxResponseBytes;
+  let total = 0;
+  try {
+    for await (const chunk of stream) {
+      total += (chunk as Buffer).length;
+      if (limit !== undefined && total > limit) throw tooLarge(limit);
+      yield chunk as Buffer;
+    }
+  } catch (error) {
+    throw toTransportError(error, request);
+  } finally {
+    if (!stream.destroyed) stream.destroy();
+  }
+}
+
+export function createGotTransport(options: GotTransportOptions = {}): Transport {
+  const keepAlive = options.keepAlive ?? true;
+  const maxSockets = options.maxSockets ?? 16;
+  const agent = options.agent ?? {
+    http: new http.Agent({ keepAlive, maxSockets }),
+    https: new https.Agent({ keepAlive, maxSockets }),
+  };
+  const client = (options.got ?? got).extend({
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    followRedirect: false,
+    decompress: true,
+    http2: false,
+    agent,
+  });
+  const userAgent = options.userAgent ?? 'brushwork';
+
+  return async (request): Promise<HttpResponse> => {
+    if (request.signal?.aborted) throw new TransportError('cancelled', 'The request was cancelled');
+    const headers = { 'user-agent': userAgent, ...request.headers };
+    const stream = client.stream(request.url, {
+      method: request.method,
+      headers,
+      body: bodyFor(request.body),
+      timeout: { request: request.timeoutMs },
+      signal: request.signal,
+    }) as unknown as GotStream;
+    // A listener from the start: an error before anyone reads must not go unhandled.
+    let failure: unknown;
+    stream.on('error', (error) => {
+      failure ??= error;
+    });
+    const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      stream.once('response', resolve);
+      stream.once('error', (error) => reject(toTransportError(error, request)));
+    });
+    const result: HttpResponse = { status: response.statusCode ?? 0, headers: headersOf(response.headers) };
+    const limit = request.maxResponseBytes;
+    const declared = Number(result.headers['content-length']);
+    if (limit !== undefined && Number.isFinite(declared) && declared > limit) {
+      stream.destroy();
+      throw tooLarge(limit);
+    }
+    if (failure) throw toTransportError(failure, request);
+    if (request.stream) {
+      result.chunks = iterate(stream, request);
+      return result;
+    }
+    result.body = await collect(stream, request);
+    return result;
+  };
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+/**
+ * brushwork-mcp: stdio (default) or Streamable HTTP. stdout carries protocol messages only; every log
+ * line goes to stderr. Bad configuration: one line on stderr, exit 1.
+ */
+import { homedir } from 'node:os';
+import { createGotTransport } from '@brushwork/core/got';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { parseConfig } from './config.js';
+import { startHttpServer } from './http.js';
+import { redact } from './messages.js';
+import { createBrushworkServer, SERVER_VERSION } from './server.js';
+
+async function main(): Promise<void> {
+  const outcome = parseConfig(process.env, process.argv.slice(2), { cwd: process.cwd(), homedir: homedir() });
+  if (outcome.kind === 'help') {
+    // --help is asked for by a person at a terminal, not by an MCP client.
+    process.stdout.write(`${outcome.text}\n`);
+    return;
+  }
+  if (outcome.kind === 'version') {
+    process.stdout.write(`${SERVER_VERSION}\n`);
+    return;
+  }
+  if (outcome.kind === 'error') {
+    process.stderr.write(`brushwork-mcp: configuration error: ${outcome.errors.join('; ')}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const { config, notices } = outcome;
+  const log = (line: string) => process.stderr.write(`${redact(line, config.secrets)}\n`);
+  for (const notice of notices) log(`brushwork-mcp: ${notice}`);
+
+  const transport = config.provider.kind === 'sandbox' ? undefined : createGotTransport();
+  const deps = { log, ...(transport ? { transport } : {}) };
+
+  if (config.transport === 'http') {
+    const handle = await startHttpServer(config.http, () => createBrushworkServer(config, deps), log);
+    log(
+      `brushwork-mcp ${SERVER_VERSION}: Streamable HTTP on ${handle.url}${config.http.token ? ' (bearer token required)' : ''}; images in ${config.outputDir}`,
+    );
+    const stop = () => {
+      void handle.close().then(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return;
+  }
+
+  const server = createBrushworkServer(config, deps);
+  await server.connect(new StdioServerTransport());
+  log(`brushwork-mcp ${SERVER_VERSION}: ready on stdio; images in ${config.outputDir}`);
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.stdin.once('end', stop);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`brushwork-mcp: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,315 @@
+/**
+ * Configuration: a pure function of (environment, argv) → a typed config, a help text, or the list
+ * of problems. Flags win over environment variables. Nothing here touches the disk or the network.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ProviderConfig } from '@brushwork/core';
+
+export type ProviderChoice = 'openai' | 'azure' | 'sandbox';
+
+export interface HttpOptions {
+  port: number;
+  host: string;
+  /** Bearer token every HTTP request must carry, when set. */
+  token?: string;
+  /** Extra Origin values accepted besides loopback origins. */
+  allowedOrigins: string[];
+  /** Extra Host values accepted besides the bound host and loopback names. */
+  allowedHosts: string[];
+}
+
+export interface ServerConfig {
+  provider: ProviderConfig;
+  providerChoice: ProviderChoice;
+  /** Why the sandbox runs (no key found), shown on stderr and in every result. */
+  sandboxReason?: string;
+  /** Default model (or, for Azure, the model behind the deployment). Undefined: the core's default. */
+  model?: string;
+  /** Absolute. */
+  outputDir: string;
+  /** Absolute directories edit_image may read input images from (the output dir is always allowed). */
+  inputDirs: string[];
+  /** Budget for the whole tool result's inline base64, in bytes. */
+  maxInlineBytes: number;
+  /** Secrets to scrub from anything we print or return (belt and braces: the core never echoes them). */
+  secrets: string[];
+  transport: 'stdio' | 'http';
+  http: HttpOptions;
+}
+
+export type ConfigOutcome =
+  | { kind: 'config'; config: ServerConfig; notices: string[] }
+  | { kind: 'help'; text: string }
+  | { kind: 'version' }
+  | { kind: 'error'; errors: string[] };
+
+export const DEFAULT_MAX_INLINE_BYTES = 700_000;
+export const DEFAULT_HTTP_PORT = 3917;
+export const DEFAULT_HTTP_HOST = '127.0.0.1';
+export const DEFAULT_AZURE_API_VERSION = '2025-04-01-preview';
+
+export interface ConfigContext {
+  cwd: string;
+  homedir: string;
+  /** ':' on POSIX, ';' on Windows: separates BRUSHWORK_INPUT_DIRS entries. */
+  pathDelimiter?: string;
+}
+
+/** One row per setting: the flag, its environment variable and the help line. */
+const SETTINGS = [
+  ['provider', 'BRUSHWORK_PROVIDER', 'openai | azure | sandbox (default: inferred from the keys that are set)'],
+  ['model', 'BRUSHWORK_MODEL', 'default model, e.g. gpt-image-2 (Azure: the model behind the deployment)'],
+  ['output-dir', 'BRUSHWORK_OUTPUT_DIR', 'where images are saved (default: ~/brushwork-images)'],
+  ['input-dir', 'BRUSHWORK_INPUT_DIRS', 'extra directory edit_image may read from; repeatable (env: list)'],
+  [
+    'max-inline-bytes',
+    'BRUSHWORK_MAX_INLINE_BYTES',
+    'budget for inline previews per result (default 700000; 700k, 1m)',
+  ],
+  ['http-token', 'BRUSHWORK_HTTP_TOKEN', 'bearer token required by the HTTP transport (prefer the env var)'],
+  ['allowed-origin', 'BRUSHWORK_ALLOWED_ORIGINS', 'extra Origin accepted over HTTP; repeatable (env: comma list)'],
+  ['allowed-host', 'BRUSHWORK_ALLOWED_HOSTS', 'extra Host header accepted over HTTP; repeatable (env: comma list)'],
+  ['openai-api-key', 'OPENAI_API_KEY', 'OpenAI API key (prefer the env var: flags show up in process lists)'],
+  ['openai-base-url', 'OPENAI_BASE_URL', 'OpenAI-compatible base URL (default https://api.openai.com/v1)'],
+  ['openai-org-id', 'OPENAI_ORG_ID', 'OpenAI organization id'],
+  ['openai-project-id', 'OPENAI_PROJECT_ID', 'OpenAI project id'],
+  ['azure-endpoint', 'AZURE_OPENAI_ENDPOINT', 'https://RESOURCE.openai.azure.com'],
+  ['azure-api-key', 'AZURE_OPENAI_API_KEY', 'Azure OpenAI key (prefer the env var)'],
+  ['azure-api-version', 'AZURE_OPENAI_API_VERSION', `deployment API version (default ${DEFAULT_AZURE_API_VERSION})`],
+  ['azure-deployment', 'AZURE_OPENAI_DEPLOYMENT', 'deployment name (absent: the v1 API with the model as deployment)'],
+] as const;
+
+type SettingFlag = (typeof SETTINGS)[number][0];
+
+const MULTI_FLAGS = new Set<SettingFlag>(['input-dir', 'allowed-origin', 'allowed-host']);
+
+export function helpText(): string {
+  const lines = [
+    'brushwork-mcp: an MCP server that generates and edits images (OpenAI, Azure OpenAI, or an offline sandbox).',
+    '',
+    'Usage: brushwork-mcp [options]            stdio transport (what MCP clients launch)',
+    '       brushwork-mcp --http [--port N] [--host H]   Streamable HTTP on http://H:N/mcp',
+    '',
+    'Options (each also read from the environment variable shown; flags win):',
+  ];
+  for (const [flag, env, help] of SETTINGS) lines.push(`  --${flag.padEnd(20)} ${env.padEnd(27)} ${help}`);
+  lines.push(
+    `  --http                                           serve Streamable HTTP instead of stdio`,
+    `  --port N                                         HTTP port (default ${DEFAULT_HTTP_PORT})`,
+    `  --host H                                         HTTP bind address (default ${DEFAULT_HTTP_HOST})`,
+    '  --help, --version',
+    '',
+    'With no API key at all the server runs the offline sandbox (placeholder images, no network).',
+  );
+  return lines.join('\n');
+}
+
+export function parseConfig(
+  env: Record<string, string | undefined>,
+  argv: readonly string[],
+  context: ConfigContext,
+): ConfigOutcome {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
+    http: { type: 'boolean' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+  };
+  for (const [flag] of SETTINGS) options[flag] = { type: 'string', multiple: MULTI_FLAGS.has(flag) };
+
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  try {
+    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    // parseArgs messages name the flag and never echo a value.
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return { kind: 'error', errors: [`${message} (see --help)`] };
+  }
+  if (values.help === true) return { kind: 'help', text: helpText() };
+  if (values.version === true) return { kind: 'version' };
+
+  const errors: string[] = [];
+  const notices: string[] = [];
+  const delimiter = context.pathDelimiter ?? (process.platform === 'win32' ? ';' : ':');
+
+  const single = (flag: SettingFlag): string | undefined => {
+    const fromFlag = values[flag];
+    const raw = typeof fromFlag === 'string' ? fromFlag : env[SETTINGS.find(([f]) => f === flag)![1]];
+    const trimmed = raw?.trim();
+    return trimmed ? trimmed : undefined;
+  };
+  const list = (flag: SettingFlag, separator: string | RegExp): string[] => {
+    const fromFlag = values[flag];
+    if (Array.isArray(fromFlag) && fromFlag.length > 0) return fromFlag.map(String).filter((v) => v.trim() !== '');
+    const raw = env[SETTINGS.find(([f]) => f === flag)![1]];
+    return raw
+      ? raw
+          .split(separator)
+          .map((v) => v.trim())
+          .filter((v) => v !== '')
+      : [];
+  };
+
+  const openaiKey = single('openai-api-key');
+  const azureKey = single('azure-api-key');
+  const azureEndpoint = single('azure-endpoint');
+  const httpToken = single('http-token');
+  const model = single('model');
+
+  // ── provider ──
+  let choice: ProviderChoice;
+  let sandboxReason: string | undefined;
+  const requested = single('provider')?.toLowerCase();
+  if (requested !== undefined && requested !== 'openai' && requested !== 'azure' && requested !== 'sandbox') {
+    errors.push(`BRUSHWORK_PROVIDER / --provider must be one of openai, azure, sandbox (got "${requested}")`);
+    choice = 'sandbox';
+  } else if (requested) {
+    choice = requested as ProviderChoice;
+  } else if (azureEndpoint || azureKey) {
+    choice = 'azure';
+  } else if (openaiKey) {
+    choice = 'openai';
+  } else {
+    choice = 'sandbox';
+    sandboxReason =
+      'No API key found (OPENAI_API_KEY or AZURE_OPENAI_ENDPOINT + AZURE_OPENAI_API_KEY): running the offline sandbox, which draws placeholder images and calls no API.';
+  }
+  if (choice === 'sandbox' && !sandboxReason) {
+    sandboxReason = 'BRUSHWORK_PROVIDER=sandbox: running the offline sandbox, which draws placeholder images.';
+  }
+
+  let provider: ProviderConfig = { kind: 'sandbox' };
+  if (choice === 'openai') {
+    const baseUrl = single('openai-base-url');
+    if (!openaiKey) errors.push('OPENAI_API_KEY is required when BRUSHWORK_PROVIDER is openai');
+    if (baseUrl) checkUrl('OPENAI_BASE_URL', baseUrl, errors);
+    provider = {
+      kind: 'openai',
+      apiKey: openaiKey ?? '',
+      ...(baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, '') } : {}),
+      ...(single('openai-org-id') ? { organization: single('openai-org-id') } : {}),
+      ...(single('openai-project-id') ? { project: single('openai-project-id') } : {}),
+    };
+  } else if (choice === 'azure') {
+    const deployment = single('azure-deployment');
+    if (!azureEndpoint)
+      errors.push('AZURE_OPENAI_ENDPOINT is required for Azure (e.g. https://RESOURCE.openai.azure.com)');
+    else checkUrl('AZURE_OPENAI_ENDPOINT', azureEndpoint, errors);
+    if (!azureKey) errors.push('AZURE_OPENAI_API_KEY is required for Azure');
+    if (!deployment && !model) {
+      errors.push('Azure needs AZURE_OPENAI_DEPLOYMENT (or BRUSHWORK_MODEL naming the deployment for the v1 API)');
+    }
+    provider = {
+      kind: 'azure',
+      endpoint: (azureEndpoint ?? '').replace(/\/+$/, ''),
+      apiKey: azureKey ?? '',
+      ...(deployment
+        ? {
+            api: 'deployment' as const,
+            deployment,
+            apiVersion: single('azure-api-version') ?? DEFAULT_AZURE_API_VERSION,
+          }
+        : { api: 'v1' as const, ...(single('azure-api-version') ? { apiVersion: single('azure-api-version') } : {}) }),
+    };
+  }
+
+  // ── files ──
+  const outputDir = absolute(single('output-dir') ?? resolve(context.homedir, 'brushwork-images'), context);
+  const inputDirs = list('input-dir', delimiter).map((dir) => absolute(dir, context));
+
+  let maxInlineBytes = DEFAULT_MAX_INLINE_BYTES;
+  const inline = single('max-inline-bytes');
+  if (inline !== undefined) {
+    const parsed = parseByteSize(inline);
+    if (parsed === undefined) {
+      errors.push(
+        `BRUSHWORK_MAX_INLINE_BYTES / --max-inline-bytes must be a byte count such as 700000, 700k or 1m (got "${inline}")`,
+      );
+    } else maxInlineBytes = parsed;
+  }
+
+  // ── transport ──
+  const portRaw = typeof values.port === 'string' ? values.port : undefined;
+  const hostRaw = typeof values.host === 'string' ? values.host.trim() : undefined;
+  let port = DEFAULT_HTTP_PORT;
+  if (portRaw !== undefined) {
+    const parsed = Number(portRaw);
+    if (!/^\d+$/.test(portRaw.trim()) || parsed > 65535) errors.push(`--port must be 0-65535 (got "${portRaw}")`);
+    else port = parsed;
+  }
+  const transport = values.http === true ? 'http' : 'stdio';
+  if (transport === 'stdio' && (portRaw !== undefined || hostRaw !== undefined)) {
+    errors.push('--port and --host only apply with --http');
+  }
+  if (hostRaw !== undefined && hostRaw === '') errors.push('--host must not be empty');
+  const host = hostRaw || DEFAULT_HTTP_HOST;
+  if (transport === 'http' && !isLoopback(host) && !httpToken) {
+    notices.push(
+      `Warning: serving HTTP on ${host} without BRUSHWORK_HTTP_TOKEN: anyone who can reach this port can spend your image quota.`,
+    );
+  }
+
+  if (errors.length > 0) return { kind: 'error', errors };
+  if (sandboxReason) notices.push(sandboxReason);
+
+  const secrets = [openaiKey, azureKey, httpToken].filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  return {
+    kind: 'config',
+    notices,
+    config: {
+      provider,
+      providerChoice: choice,
+      ...(sandboxReason ? { sandboxReason } : {}),
+      ...(model ? { model } : {}),
+      outputDir,
+      inputDirs,
+      maxInlineBytes,
+      secrets,
+      transport,
+      http: {
+        port,
+        host,
+        ...(httpToken ? { token: httpToken } : {}),
+        allowedOrigins: list('allowed-origin', ','),
+        allowedHosts: list('allowed-host', ','),
+      },
+    },
+  };
+}
+
+function absolute(path: string, context: ConfigContext): string {
+  const expanded = path === '~' || path.startsWith('~/') ? resolve(context.homedir, path.slice(2)) : path;
+  return isAbsolute(expanded) ? resolve(expanded) : resolve(context.cwd, expanded);
+}
+
+function checkUrl(name: string, value: string, errors: string[]): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    errors.push(`${name} must be a URL such as https://example.com (got "${value}")`);
+    return;
+  }
+  const local = isLoopback(url.hostname.replace(/^\[|\]$/g, ''));
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+    errors.push(`${name} must use https (plain http only for localhost) (got "${url.protocol}//${url.host}")`);
+  }
+  if (url.username || url.password) errors.push(`${name} must not contain credentials`);
+}
+
+/** 700000, 700k, 700kb, 1m, 1mb (decimal: k = 1000). Undefined when not a byte count. */
+export function parseByteSize(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(k|kb|m|mb|b)?$/i.exec(text.trim());
+  if (!match) return undefined;
+  const unit = (match[2] ?? 'b').toLowerCase();
+  const factor = unit.startsWith('k') ? 1000 : unit.startsWith('m') ? 1_000_000 : 1;
+  const value = Math.floor(Number(match[1]) * factor);
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === 'localhost' || h === '::1' || h === '[::1]' || /^127(\.\d{1,3}){3}$/.test(h);
+}

@@ -1,0 +1,12 @@
+export * from './config.js';
+export * from './server.js';
+export {
+  startHttpServer,
+  isAllowedHost,
+  isAllowedOrigin,
+  hasBearerToken,
+  MCP_PATH,
+  type HttpServerHandle,
+} from './http.js';
+export { imageOutputShape, type ImageOutput } from './results.js';
+export { listModelsOutputShape } from './tools/list-models.js';

@@ -1,0 +1,86 @@
+/**
+ * Inline previews: each image downscaled and re-encoded (sharp) so that all previews of one result,
+ * as base64, fit a budget. Opaque images become JPEG; images with an alpha channel WebP (keeps the
+ * transparency). The full-resolution files are linked, never inlined.
+ */
+import sharp from 'sharp';
+
+type Metadata = Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
+
+// Previews are one-off: libvips' operation cache (up to 50 MB by default) would only hold memory.
+sharp.cache(false);
+
+export interface Preview {
+  /** Base64. */
+  data: string;
+  mimeType: 'image/jpeg' | 'image/webp';
+  width: number;
+  height: number;
+}
+
+/** Long sides tried, largest first; never above the original. */
+const LONG_SIDES = [768, 512, 384, 256, 192, 128, 96, 64] as const;
+const QUALITY = 72;
+const LOW_QUALITY = 45;
+
+export function base64Length(bytes: number): number {
+  return Math.ceil(bytes / 3) * 4;
+}
+
+/**
+ * One preview whose base64 is at most `budget` characters, or undefined when even the smallest try
+ * does not fit (or the bytes are not a readable image).
+ */
+export async function makePreview(bytes: Uint8Array, budget: number): Promise<Preview | undefined> {
+  if (budget < 200) return undefined;
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes).metadata();
+  } catch {
+    return undefined;
+  }
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  if (width === 0 || height === 0) return undefined;
+  const alpha = meta.hasAlpha === true;
+  const longSide = Math.max(width, height);
+  const sides = [...new Set(LONG_SIDES.map((side) => Math.min(side, longSide)))];
+
+  const encode = async (side: number, quality: number): Promise<Preview> => {
+    const scale = side / longSide;
+    const w = Math.max(1, Math.round(width * scale));
+    const h = Math.max(1, Math.round(height * scale));
+    const pipeline = sharp(bytes).resize(w, h, { fit: 'fill' });
+    const output = alpha
+      ? await pipeline.webp({ quality, effort: 2 }).toBuffer()
+      : await pipeline.flatten({ background: '#ffffff' }).jpeg({ quality, mozjpeg: false }).toBuffer();
+    return { data: output.toString('base64'), mimeType: alpha ? 'image/webp' : 'image/jpeg', width: w, height: h };
+  };
+
+  try {
+    let i = 0;
+    while (i < sides.length) {
+      const side = sides[i]!;
+      const preview = await encode(side, QUALITY);
+      if (preview.data.length <= budget) return preview;
+      // Bytes scale roughly with the pixel count: jump straight to a side that should fit.
+      const target = side * Math.sqrt(budget / preview.data.length) * 0.95;
+      const next = sides.findIndex((s) => s <= target);
+      i = next === -1 ? sides.length : Math.max(next, i + 1);
+    }
+    const last = await encode(sides[sides.length - 1]!, LOW_QUALITY);
+    return last.data.length <= budget ? last : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Previews for several images sharing one budget (base64 characters), an equal share each, made in
+ * parallel (sharp works on its own threads).
+ */
+export async function makePreviews(images: readonly Uint8Array[], budget: number): Promise<(Preview | undefined)[]> {
+  if (images.length === 0) return [];
+  const share = Math.floor(Math.max(0, budget) / images.length);
+  return Promise.all(images.map((bytes) => makePreview(bytes, share)));
+}

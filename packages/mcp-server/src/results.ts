@@ -1,0 +1,206 @@
+/**
+ * An ImageResult turned into a tool result: files saved (all or none when cancelled), previews sized
+ * to the inline budget, a resource_link per file, a text summary and structuredContent matching
+ * `imageOutputShape`.
+ */
+import type { ImageResult } from '@brushwork/core';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { ServerConfig } from './config.js';
+import { sandboxLine } from './describe.js';
+import { plannedFileNames, removeFiles, resourceUri, type SavedFile, saveNewFile } from './files.js';
+import { describeError, redact } from './messages.js';
+import { makePreviews } from './preview.js';
+import type { ProgressReporter } from './progress.js';
+
+const savedImageSchema = z.object({
+  index: z.number().int().describe('0-based position in the request'),
+  path: z.string().describe('absolute path of the full-resolution file'),
+  uri: z.string().describe('brushwork://images/… resource URI of the file'),
+  mimeType: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  bytes: z.number().int().describe('file size in bytes'),
+  revisedPrompt: z.string().optional().describe('the prompt as the model rewrote it (DALL-E 3)'),
+  preview: z.boolean().describe('whether an inline preview is in the content'),
+});
+
+export const imageOutputShape = {
+  images: z.array(savedImageSchema),
+  model: z.string(),
+  provider: z.string(),
+  created: z.number().int().describe('unix seconds, from the API'),
+  usage: z
+    .object({
+      inputTokens: z.number().optional(),
+      outputTokens: z.number().optional(),
+      totalTokens: z.number().optional(),
+      inputTextTokens: z.number().optional(),
+      inputImageTokens: z.number().optional(),
+    })
+    .optional(),
+  sandbox: z.boolean().describe('true when the offline sandbox drew placeholder images'),
+  warnings: z.array(z.string()),
+  failed: z
+    .array(z.object({ indexes: z.array(z.number().int()), message: z.string() }))
+    .describe('fan-out calls that failed while others succeeded'),
+};
+
+export type ImageOutput = z.infer<z.ZodObject<typeof imageOutputShape>>;
+
+/** What the JSON-RPC envelope and content block wrappers add around each preview's base64. */
+const PER_IMAGE_OVERHEAD = 96;
+const ENVELOPE_OVERHEAD = 512;
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
+  if (bytes >= 1000) return `${Math.round(bytes / 1000)} kB`;
+  return `${bytes} B`;
+}
+
+export interface DeliverContext {
+  config: ServerConfig;
+  prompt: string;
+  filename?: string;
+  date: Date;
+  signal: AbortSignal;
+  progress: ProgressReporter;
+  /** Told after files were saved (resources/list changed). */
+  onSaved?: () => void;
+}
+
+export class CancelledError extends Error {
+  override readonly name = 'AbortError';
+}
+
+export async function deliverImages(result: ImageResult, context: DeliverContext): Promise<CallToolResult> {
+  const { config, signal, progress } = context;
+  if (signal.aborted) throw new CancelledError('cancelled before saving');
+
+  const names = plannedFileNames({
+    prompt: context.prompt,
+    date: context.date,
+    images: result.images,
+    ...(context.filename !== undefined ? { filename: context.filename } : {}),
+  });
+  progress.phase(`Saving ${result.images.length} image${result.images.length === 1 ? '' : 's'} to ${config.outputDir}`);
+  const saved: SavedFile[] = [];
+  try {
+    for (const [i, image] of result.images.entries()) {
+      saved.push(await saveNewFile(config.outputDir, names[i]!, image.bytes, signal));
+    }
+    if (signal.aborted) throw new CancelledError('cancelled while saving');
+  } catch (error) {
+    await removeFiles(saved.map((file) => file.path));
+    throw error;
+  }
+  context.onSaved?.();
+
+  const failed = result.errors.map((error) => ({
+    indexes: error.indexes ?? [],
+    message: redact(describeError(error, result.provider), config.secrets),
+  }));
+  const images = result.images.map((image, i) => ({
+    index: image.index,
+    path: saved[i]!.path,
+    uri: resourceUri(saved[i]!.fileName),
+    mimeType: image.mimeType,
+    width: image.width,
+    height: image.height,
+    bytes: image.bytes.byteLength,
+    ...(image.revisedPrompt ? { revisedPrompt: redact(image.revisedPrompt, config.secrets) } : {}),
+    preview: false,
+  }));
+  const structured: ImageOutput = {
+    images,
+    model: result.model,
+    provider: result.provider,
+    created: result.created,
+    ...(result.usage ? { usage: result.usage } : {}),
+    sandbox: result.sandbox,
+    warnings: result.warnings.map((warning) => redact(warning, config.secrets)),
+    failed,
+  };
+
+  const links = images.map((image, i) => ({
+    type: 'resource_link' as const,
+    uri: image.uri,
+    name: saved[i]!.fileName,
+    title: `Image ${image.index + 1} (${image.width}x${image.height}, full resolution)`,
+    mimeType: image.mimeType,
+    size: image.bytes,
+  }));
+
+  // Size everything but the previews, then give the previews what is left of the budget.
+  const textFor = (withPreview: readonly boolean[]) =>
+    summaryText(
+      structured,
+      withPreview,
+      config,
+      result.images.length + failed.reduce((n, f) => n + f.indexes.length, 0),
+    );
+  const draft = JSON.stringify({
+    content: [{ type: 'text', text: textFor(images.map(() => true)) }, ...links],
+    structuredContent: { ...structured, images: images.map((image) => ({ ...image, preview: true })) },
+  });
+  const budget =
+    config.maxInlineBytes - draft.length - ENVELOPE_OVERHEAD - PER_IMAGE_OVERHEAD * images.length - 64 * images.length;
+  progress.phase('Making previews');
+  const previews =
+    budget > 0
+      ? await makePreviews(
+          result.images.map((image) => image.bytes),
+          budget,
+        )
+      : images.map(() => undefined);
+  if (signal.aborted) {
+    await removeFiles(saved.map((file) => file.path));
+    throw new CancelledError('cancelled while making previews');
+  }
+  for (const [i, preview] of previews.entries()) images[i]!.preview = preview !== undefined;
+
+  const content: CallToolResult['content'] = [{ type: 'text', text: textFor(previews.map((p) => p !== undefined)) }];
+  for (const [i, link] of links.entries()) {
+    const preview = previews[i];
+    if (preview) content.push({ type: 'image', data: preview.data, mimeType: preview.mimeType });
+    content.push(link);
+  }
+  return { content, structuredContent: structured };
+}
+
+function summaryText(
+  output: ImageOutput,
+  withPreview: readonly boolean[],
+  config: ServerConfig,
+  requested: number,
+): string {
+  const lines: string[] = [];
+  const sandbox = sandboxLine(config);
+  if (sandbox || output.sandbox) lines.push(sandbox ?? 'SANDBOX MODE: these are offline placeholder images.');
+  lines.push(
+    `${output.images.length} of ${requested} image${requested === 1 ? '' : 's'} from ${output.model} (${output.provider}), saved in ${config.outputDir}:`,
+  );
+  for (const [i, image] of output.images.entries()) {
+    lines.push(
+      `${image.index + 1}. ${image.path} (${image.width}x${image.height} ${image.mimeType.slice('image/'.length).toUpperCase()}, ${formatBytes(image.bytes)})${withPreview[i] ? '' : ' [no inline preview: over the inline budget]'}`,
+    );
+    if (image.revisedPrompt) lines.push(`   revised prompt: ${image.revisedPrompt}`);
+  }
+  if (output.failed.length > 0) {
+    lines.push(`Failed (${output.failed.reduce((n, f) => n + Math.max(1, f.indexes.length), 0)} image(s)):`);
+    for (const failure of output.failed) {
+      const which = failure.indexes.length ? `image ${failure.indexes.map((i) => i + 1).join(', ')}` : 'a call';
+      lines.push(`- ${which}: ${failure.message}`);
+    }
+  }
+  for (const warning of output.warnings) lines.push(`Note: ${warning}`);
+  if (output.usage?.totalTokens !== undefined) lines.push(`Tokens used: ${output.usage.totalTokens}`);
+  return lines.join('\n');
+}
+
+/** An isError tool result (with the sandbox line when it applies). */
+export function errorResult(message: string, config: ServerConfig): CallToolResult {
+  const sandbox = sandboxLine(config);
+  const text = redact(sandbox ? `${message}\n${sandbox}` : message, config.secrets);
+  return { content: [{ type: 'text', text }], isError: true };
+}

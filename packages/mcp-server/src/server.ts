@@ -1,0 +1,58 @@
+/**
+ * The MCP server: tools (generate_image, edit_image, list_models) and saved-image resources over one
+ * core ImageClient. Everything with I/O besides the file system (the HTTP transport, the clock, stderr)
+ * is injected, so tests run it against the sandbox or the fake upstream.
+ */
+import { createRequire } from 'node:module';
+import { createImageClient, type ImageClient, type Transport } from '@brushwork/core';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ServerConfig } from './config.js';
+import { modelContext } from './describe.js';
+import { registerImageResources } from './resources.js';
+import type { ToolContext } from './tools/context.js';
+import { registerEditImage } from './tools/edit-image.js';
+import { registerGenerateImage } from './tools/generate-image.js';
+import { registerListModels } from './tools/list-models.js';
+
+export const SERVER_NAME = 'brushwork';
+export const SERVER_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string })
+  .version;
+
+export interface ServerDeps {
+  /** The core client. Default: one built from the config with `transport`. */
+  client?: ImageClient;
+  /** The HTTP transport for the client (production: @brushwork/core/got). Ignored for the sandbox. */
+  transport?: Transport;
+  now?: () => Date;
+  /** One line to stderr. */
+  log?: (line: string) => void;
+}
+
+export function clientFor(config: ServerConfig, transport?: Transport): ImageClient {
+  return createImageClient({ provider: config.provider, ...(transport ? { transport } : {}) });
+}
+
+export function createBrushworkServer(config: ServerConfig, deps: ServerDeps = {}): McpServer {
+  const server = new McpServer(
+    { name: SERVER_NAME, title: 'Brushwork images', version: SERVER_VERSION },
+    {
+      instructions:
+        'Brushwork generates and edits images. generate_image saves full-resolution files and returns small previews plus resource links; pass those paths or brushwork://images/ URIs to edit_image. list_models shows which models the key can use.',
+    },
+  );
+  const context: ToolContext = {
+    config,
+    client: deps.client ?? clientFor(config, deps.transport),
+    model: modelContext(config),
+    now: deps.now ?? (() => new Date()),
+    log: deps.log ?? (() => {}),
+    onSaved: () => {
+      if (server.isConnected()) server.sendResourceListChanged();
+    },
+  };
+  registerGenerateImage(server, context);
+  registerEditImage(server, context);
+  registerListModels(server, context);
+  registerImageResources(server, config);
+  return server;
+}

@@ -1,0 +1,118 @@
+/** generate_image: prompt → images saved under the output dir, previews inline, links to the files. */
+import type { ImageRequest } from '@brushwork/core';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { type FieldDescriptions, fieldDescriptions, generateDescription } from '../describe.js';
+import { filenameProblem } from '../files.js';
+import { describeError } from '../messages.js';
+import { progressReporter, type ToolExtra } from '../progress.js';
+import { deliverImages, errorResult, imageOutputShape } from '../results.js';
+import { defined, IMAGE_TOOL_ANNOTATIONS, type ToolContext } from './context.js';
+
+/**
+ * Options shared by generate_image and edit_image. Types and API-wide ranges only: what the chosen
+ * model accepts is checked by the core, which names the field and the allowed values.
+ */
+export function optionFields(d: FieldDescriptions) {
+  return {
+    prompt: z.string().min(1).describe(d.prompt),
+    model: z.string().min(1).max(256).optional().describe(d.model),
+    n: z.number().int().min(1).max(10).optional().describe(d.n),
+    size: z.string().max(32).optional().describe(d.size),
+    quality: z.string().max(32).optional().describe(d.quality),
+    background: z.enum(['transparent', 'opaque', 'auto']).optional().describe(d.background),
+    output_format: z.enum(['png', 'jpeg', 'webp']).optional().describe(d.output_format),
+    output_compression: z.number().int().min(0).max(100).optional().describe(d.output_compression),
+    moderation: z.enum(['low', 'auto']).optional().describe(d.moderation),
+    partial_images: z.number().int().min(0).max(3).optional().describe(d.partial_images),
+    filename: z.string().max(200).optional().describe(d.filename),
+  };
+}
+
+export type OptionArgs = {
+  prompt: string;
+  model?: string;
+  n?: number;
+  size?: string;
+  quality?: string;
+  style?: string;
+  background?: 'transparent' | 'opaque' | 'auto';
+  output_format?: 'png' | 'jpeg' | 'webp';
+  output_compression?: number;
+  moderation?: 'low' | 'auto';
+  partial_images?: number;
+  filename?: string;
+};
+
+/** Tool arguments → the core's ImageRequest (camelCase; streaming only when someone listens). */
+export function toImageRequest(args: OptionArgs, context: ToolContext, progressEnabled: boolean): ImageRequest {
+  const model = args.model ?? context.model.requestModel;
+  const stream = progressEnabled && args.partial_images !== undefined && args.partial_images > 0;
+  return defined({
+    prompt: args.prompt,
+    model,
+    n: args.n,
+    size: args.size,
+    quality: args.quality,
+    style: args.style,
+    background: args.background,
+    outputFormat: args.output_format,
+    outputCompression: args.output_compression,
+    moderation: args.moderation,
+    ...(stream ? { stream: true, partialImages: args.partial_images } : {}),
+  }) as ImageRequest;
+}
+
+/** Runs one image call and turns its outcome (or failure) into a tool result. */
+export async function runImageCall(
+  args: OptionArgs,
+  extra: ToolExtra,
+  context: ToolContext,
+  call: (
+    request: ImageRequest,
+    progress: ReturnType<typeof progressReporter>,
+  ) => Promise<import('@brushwork/core').ImageResult>,
+): Promise<CallToolResult> {
+  const { config } = context;
+  if (args.filename !== undefined) {
+    const problem = filenameProblem(args.filename);
+    if (problem) return errorResult(`Invalid arguments; nothing was sent.\n- filename: ${problem}`, config);
+  }
+  const progress = progressReporter(extra, context.client.provider);
+  try {
+    const request = toImageRequest(args, context, progress.enabled);
+    const result = await call(request, progress);
+    return await deliverImages(result, {
+      config,
+      prompt: args.prompt,
+      date: context.now(),
+      signal: extra.signal,
+      progress,
+      onSaved: context.onSaved,
+      ...(args.filename !== undefined ? { filename: args.filename } : {}),
+    });
+  } catch (error) {
+    const message = describeError(error, context.client.provider);
+    context.log(`brushwork-mcp: ${message.split('\n')[0]}`);
+    return errorResult(message, config);
+  }
+}
+
+export function registerGenerateImage(server: McpServer, context: ToolContext): void {
+  const d = fieldDescriptions(context.model);
+  server.registerTool(
+    'generate_image',
+    {
+      title: 'Generate image',
+      description: generateDescription(context.config, context.model),
+      inputSchema: { ...optionFields(d), style: z.string().max(32).optional().describe(d.style) },
+      outputSchema: imageOutputShape,
+      annotations: { title: 'Generate image', ...IMAGE_TOOL_ANNOTATIONS },
+    },
+    (args, extra) =>
+      runImageCall(args, extra, context, (request, progress) =>
+        context.client.generate(request, { signal: extra.signal, onProgress: progress.core }),
+      ),
+  );
+}

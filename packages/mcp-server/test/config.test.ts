@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ConfigOutcome,
+  DEFAULT_MAX_INLINE_BYTES,
+  parseByteSize,
+  parseConfig,
+  type ServerConfig,
+} from '../src/config.js';
+
+const context = { cwd: '/work/here', homedir: '/home/ada', pathDelimiter: ':' };
+
+function config(env: Record<string, string>, argv: string[] = []): ServerConfig {
+  const outcome = parseConfig(env, argv, context);
+  if (outcome.kind !== 'config') throw new Error(`expected a config, got ${JSON.stringify(outcome)}`);
+  return outcome.config;
+}
+
+function errors(env: Record<string, string>, argv: string[] = []): string[] {
+  const outcome: ConfigOutcome = parseConfig(env, argv, context);
+  if (outcome.kind !== 'error') throw new Error(`expected errors, got ${outcome.kind}`);
+  return outcome.errors;
+}
+
+describe('provider choice', () => {
+  it('runs the sandbox with no key, and says why', () => {
+    const outcome = parseConfig({}, [], context);
+    expect(outcome.kind).toBe('config');
+    if (outcome.kind !== 'config') return;
+    expect(outcome.config.provider).toEqual({ kind: 'sandbox' });
+    expect(outcome.config.sandboxReason).toMatch(/No API key found.*sandbox/);
+    expect(outcome.notices.join('\n')).toMatch(/sandbox/);
+  });
+
+  it('infers OpenAI from OPENAI_API_KEY with base URL, org and project', () => {
+    const c = config({
+      OPENAI_API_KEY: 'sk-test-123456789',
+      OPENAI_BASE_URL: 'https://proxy.example.com/v1/',
+      OPENAI_ORG_ID: 'org-1',
+      OPENAI_PROJECT_ID: 'proj-1',
+    });
+    expect(c.provider).toEqual({
+      kind: 'openai',
+      apiKey: 'sk-test-123456789',
+      baseUrl: 'https://proxy.example.com/v1',
+      organization: 'org-1',
+      project: 'proj-1',
+    });
+    expect(c.sandboxReason).toBeUndefined();
+    expect(c.secrets).toContain('sk-test-123456789');
+  });
+
+  it('prefers Azure when its endpoint is set, with a default API version on the deployment path', () => {
+    const c = config({
+      OPENAI_API_KEY: 'sk-ignored-12345',
+      AZURE_OPENAI_ENDPOINT: 'https://res.openai.azure.com/',
+      AZURE_OPENAI_API_KEY: 'azure-key-1234',
+      AZURE_OPENAI_DEPLOYMENT: 'images',
+    });
+    expect(c.provider).toEqual({
+      kind: 'azure',
+      endpoint: 'https://res.openai.azure.com',
+      apiKey: 'azure-key-1234',
+      api: 'deployment',
+      deployment: 'images',
+      apiVersion: '2025-04-01-preview',
+    });
+  });
+
+  it('uses the Azure v1 API when no deployment is named but a model is', () => {
+    const c = config({
+      AZURE_OPENAI_ENDPOINT: 'https://res.openai.azure.com',
+      AZURE_OPENAI_API_KEY: 'k-1234',
+      BRUSHWORK_MODEL: 'gpt-image-2',
+    });
+    expect(c.provider).toMatchObject({ kind: 'azure', api: 'v1' });
+    expect(c.model).toBe('gpt-image-2');
+  });
+
+  it('honours an explicit BRUSHWORK_PROVIDER=sandbox even with a key', () => {
+    const c = config({ OPENAI_API_KEY: 'sk-abcdefgh', BRUSHWORK_PROVIDER: 'sandbox' });
+    expect(c.provider.kind).toBe('sandbox');
+    expect(c.sandboxReason).toMatch(/BRUSHWORK_PROVIDER=sandbox/);
+  });
+
+  it('lets flags win over the environment', () => {
+    const c = config({ BRUSHWORK_MODEL: 'dall-e-3', OPENAI_API_KEY: 'sk-aaaaaaaa' }, [
+      '--model',
+      'gpt-image-1.5',
+      '--provider',
+      'openai',
+    ]);
+    expect(c.model).toBe('gpt-image-1.5');
+    expect(c.provider.kind).toBe('openai');
+  });
+});
+
+describe('bad configuration', () => {
+  it('names the variable and the allowed values', () => {
+    expect(errors({ BRUSHWORK_PROVIDER: 'gemini' })).toEqual([
+      'BRUSHWORK_PROVIDER / --provider must be one of openai, azure, sandbox (got "gemini")',
+    ]);
+  });
+
+  it('requires the key for an explicit provider', () => {
+    expect(errors({ BRUSHWORK_PROVIDER: 'openai' })[0]).toMatch(/OPENAI_API_KEY is required/);
+    const azure = errors({ BRUSHWORK_PROVIDER: 'azure' });
+    expect(azure.join('\n')).toMatch(/AZURE_OPENAI_ENDPOINT is required/);
+    expect(azure.join('\n')).toMatch(/AZURE_OPENAI_API_KEY is required/);
+  });
+
+  it('rejects non-https URLs except for localhost, and never echoes credentials in URLs', () => {
+    expect(errors({ OPENAI_API_KEY: 'sk-xxxxxxxx', OPENAI_BASE_URL: 'http://example.com/v1' })[0]).toMatch(
+      /must use https/,
+    );
+    expect(
+      config({ OPENAI_API_KEY: 'sk-xxxxxxxx', OPENAI_BASE_URL: 'http://127.0.0.1:9999/v1' }).provider,
+    ).toMatchObject({
+      baseUrl: 'http://127.0.0.1:9999/v1',
+    });
+    const problems = errors({ OPENAI_API_KEY: 'sk-xxxxxxxx', OPENAI_BASE_URL: 'https://user:hunter22@example.com' });
+    expect(problems.join('\n')).toMatch(/must not contain credentials/);
+    expect(problems.join('\n')).not.toContain('hunter22');
+  });
+
+  it('rejects a bad inline budget, a bad port, and unknown flags', () => {
+    expect(errors({ BRUSHWORK_MAX_INLINE_BYTES: 'lots' })[0]).toMatch(/BRUSHWORK_MAX_INLINE_BYTES.*700k/);
+    expect(errors({}, ['--http', '--port', '99999'])[0]).toMatch(/--port must be 0-65535/);
+    expect(errors({}, ['--port', '3000'])[0]).toMatch(/only apply with --http/);
+    expect(errors({}, ['--bogus'])[0]).toMatch(/bogus.*--help/);
+  });
+
+  it('never puts a key into an error', () => {
+    const all = errors({ OPENAI_API_KEY: 'sk-secret-value-123', OPENAI_BASE_URL: 'ftp://x' }, [
+      '--openai-api-key',
+      'sk-secret-value-123',
+      '--port',
+      'x',
+    ]);
+    expect(all.join('\n')).not.toContain('sk-secret-value-123');
+  });
+});
+
+describe('files and transport settings', () => {
+  it('defaults: ~/brushwork-images, 700 kB, stdio, 127.0.0.1', () => {
+    const c = config({});
+    expect(c.outputDir).toBe('/home/ada/brushwork-images');
+    expect(c.maxInlineBytes).toBe(DEFAULT_MAX_INLINE_BYTES);
+    expect(c.transport).toBe('stdio');
+    expect(c.http.host).toBe('127.0.0.1');
+    expect(c.inputDirs).toEqual([]);
+  });
+
+  it('resolves directories against cwd and ~', () => {
+    const c = config({ BRUSHWORK_OUTPUT_DIR: 'out', BRUSHWORK_INPUT_DIRS: '~/Pictures:/srv/img:' });
+    expect(c.outputDir).toBe('/work/here/out');
+    expect(c.inputDirs).toEqual(['/home/ada/Pictures', '/srv/img']);
+    expect(config({}, ['--input-dir', 'a', '--input-dir', '/b']).inputDirs).toEqual(['/work/here/a', '/b']);
+  });
+
+  it('reads HTTP options, token and allow lists', () => {
+    const c = config(
+      { BRUSHWORK_HTTP_TOKEN: 'tok-123456', BRUSHWORK_ALLOWED_ORIGINS: 'https://a.example, https://b.example' },
+      ['--http', '--port', '0', '--host', '0.0.0.0', '--allowed-host', 'box.lan'],
+    );
+    expect(c.transport).toBe('http');
+    expect(c.http).toEqual({
+      port: 0,
+      host: '0.0.0.0',
+      token: 'tok-123456',
+      allowedOrigins: ['https://a.example', 'https://b.example'],
+      allowedHosts: ['box.lan'],
+    });
+    expect(c.secrets).toContain('tok-123456');
+  });
+
+  it('warns when serving HTTP beyond loopback without a token', () => {
+    const outcome = parseConfig({}, ['--http', '--host', '0.0.0.0'], context);
+    expect(outcome.kind === 'config' && outcome.notices.some((n) => /without BRUSHWORK_HTTP_TOKEN/.test(n))).toBe(true);
+  });
+
+  it('parses byte sizes', () => {
+    expect(parseByteSize('700000')).toBe(700_000);
+    expect(parseByteSize('700k')).toBe(700_000);
+    expect(parseByteSize('1.5MB')).toBe(1_500_000);
+    expect(parseByteSize('-1')).toBeUndefined();
+    expect(parseByteSize('12 apples')).toBeUndefined();
+  });
+
+  it('answers --help and --version', () => {
+    const help = parseConfig({}, ['--help'], context);
+    expect(help.kind).toBe('help');
+    if (help.kind === 'help') {
+      for (const name of ['OPENAI_API_KEY', 'AZURE_OPENAI_DEPLOYMENT', 'BRUSHWORK_HTTP_TOKEN', '--http', '--port']) {
+        expect(help.text).toContain(name);
+      }
+    }
+    expect(parseConfig({}, ['--version'], context).kind).toBe('version');
+  });
+});

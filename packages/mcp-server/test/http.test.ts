@@ -1,0 +1,185 @@
+import { request } from 'node:http';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { type HttpOptions, parseConfig } from '../src/config.js';
+import {
+  type HttpServerHandle,
+  hasBearerToken,
+  hostnameOf,
+  isAllowedHost,
+  isAllowedOrigin,
+  startHttpServer,
+} from '../src/http.js';
+
+function tinyServer(): McpServer {
+  const server = new McpServer({ name: 'tiny', version: '1.0.0' });
+  server.registerTool('echo', { inputSchema: { text: z.string() } }, ({ text }) => ({
+    content: [{ type: 'text', text }],
+  }));
+  return server;
+}
+
+const options = (extra: Partial<HttpOptions> = {}): HttpOptions => ({
+  port: 0,
+  host: '127.0.0.1',
+  allowedOrigins: [],
+  allowedHosts: [],
+  ...extra,
+});
+
+const INITIALIZE = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+});
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function post(
+  handle: HttpServerHandle,
+  headers: Record<string, string>,
+  body = INITIALIZE,
+  path = '/mcp',
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: handle.port,
+        path,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...headers,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+let handle: HttpServerHandle | undefined;
+afterEach(async () => {
+  await handle?.close();
+  handle = undefined;
+});
+
+describe('gate functions', () => {
+  it('reads hostnames from Host headers', () => {
+    expect(hostnameOf('Example.COM:8080')).toBe('example.com');
+    expect(hostnameOf('[::1]:3000')).toBe('::1');
+    expect(hostnameOf('localhost')).toBe('localhost');
+  });
+
+  it('allows loopback hosts, the bound host and configured extras only', () => {
+    const o = { host: '127.0.0.1', allowedHosts: ['box.lan'] };
+    expect(isAllowedHost('127.0.0.1:3917', o)).toBe(true);
+    expect(isAllowedHost('localhost:3917', o)).toBe(true);
+    expect(isAllowedHost('[::1]:3917', o)).toBe(true);
+    expect(isAllowedHost('box.lan:3917', o)).toBe(true);
+    expect(isAllowedHost('evil.example:3917', o)).toBe(false);
+    expect(isAllowedHost(undefined, o)).toBe(false);
+    expect(isAllowedHost('192.168.1.5:80', { host: '192.168.1.5', allowedHosts: [] })).toBe(true);
+    expect(isAllowedHost('0.0.0.0:80', { host: '0.0.0.0', allowedHosts: [] })).toBe(false);
+  });
+
+  it('allows no Origin, loopback origins and configured origins only', () => {
+    const o = { allowedOrigins: ['https://app.example.com'] };
+    expect(isAllowedOrigin(undefined, o)).toBe(true);
+    expect(isAllowedOrigin('http://localhost:6274', o)).toBe(true);
+    expect(isAllowedOrigin('http://127.0.0.1', o)).toBe(true);
+    expect(isAllowedOrigin('https://app.example.com/', o)).toBe(true);
+    expect(isAllowedOrigin('https://evil.example', o)).toBe(false);
+    expect(isAllowedOrigin('null', o)).toBe(false);
+    expect(isAllowedOrigin('http://localhost.evil.example', o)).toBe(false);
+  });
+
+  it('checks bearer tokens exactly', () => {
+    expect(hasBearerToken('Bearer s3cret-token', 's3cret-token')).toBe(true);
+    expect(hasBearerToken('bearer s3cret-token', 's3cret-token')).toBe(true);
+    expect(hasBearerToken('Bearer s3cret-toke', 's3cret-token')).toBe(false);
+    expect(hasBearerToken('s3cret-token', 's3cret-token')).toBe(false);
+    expect(hasBearerToken(undefined, 's3cret-token')).toBe(false);
+    expect(hasBearerToken('Bearer ', 's3cret-token')).toBe(false);
+  });
+});
+
+describe('HTTP server', () => {
+  it('binds 127.0.0.1 by default and serves a full MCP session', async () => {
+    const outcome = parseConfig({}, ['--http', '--port', '0'], { cwd: '/', homedir: '/tmp' });
+    if (outcome.kind !== 'config') throw new Error('config expected');
+    handle = await startHttpServer(outcome.config.http, tinyServer);
+    expect(handle.host).toBe('127.0.0.1');
+    expect(handle.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    const client = new Client({ name: 'test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(handle.url)));
+    const result = await client.callTool({ name: 'echo', arguments: { text: 'hi' } });
+    expect(result.content).toEqual([{ type: 'text', text: 'hi' }]);
+    expect(handle.sessionCount()).toBe(1);
+    await client.close();
+  });
+
+  it('refuses a foreign Origin with 403 before anything else', async () => {
+    handle = await startHttpServer(options({ token: 'tok-abc-123' }), tinyServer);
+    const answer = await post(handle, { origin: 'https://evil.example', authorization: 'Bearer tok-abc-123' });
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatch(/Origin not allowed/);
+    expect(handle.sessionCount()).toBe(0);
+  });
+
+  it('refuses a wrong Host with 403 (DNS rebinding)', async () => {
+    handle = await startHttpServer(options(), tinyServer);
+    const answer = await post(handle, { host: `rebind.evil.example:${handle.port}` });
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatch(/Host not allowed/);
+  });
+
+  it('requires the bearer token when one is configured (401), and accepts it', async () => {
+    handle = await startHttpServer(options({ token: 'tok-abc-123' }), tinyServer);
+    const missing = await post(handle, {});
+    expect(missing.status).toBe(401);
+    expect(missing.headers['www-authenticate']).toMatch(/^Bearer/);
+    expect(missing.body).not.toContain('tok-abc-123');
+    const wrong = await post(handle, { authorization: 'Bearer tok-abc-124' });
+    expect(wrong.status).toBe(401);
+    const right = await post(handle, { authorization: 'Bearer tok-abc-123', origin: 'http://localhost:6274' });
+    expect(right.status).toBe(200);
+    expect(right.headers['mcp-session-id']).toBeTruthy();
+
+    const client = new Client({ name: 'test', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(handle.url), {
+        requestInit: { headers: { authorization: 'Bearer tok-abc-123' } },
+      }),
+    );
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['echo']);
+    await client.close();
+  });
+
+  it('answers 404 off the MCP path and for unknown sessions; keeps no session for non-initialize calls', async () => {
+    handle = await startHttpServer(options(), tinyServer);
+    expect((await post(handle, {}, INITIALIZE, '/other')).status).toBe(404);
+    expect((await post(handle, { 'mcp-session-id': 'nope' })).status).toBe(404);
+    const stray = await post(handle, {}, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }));
+    expect(stray.status).toBe(400);
+    expect(handle.sessionCount()).toBe(0);
+  });
+});

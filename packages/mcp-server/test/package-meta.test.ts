@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { helpText } from '../src/config.js';
+
+const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+const server = JSON.parse(await readFile(new URL('../server.json', import.meta.url), 'utf8'));
+
+describe('server.json (MCP registry)', () => {
+  it('matches package.json: name, mcpName and version', () => {
+    expect(server.$schema).toMatch(
+      /^https:\/\/static\.modelcontextprotocol\.io\/schemas\/\d{4}-\d{2}-\d{2}\/server\.schema\.json$/,
+    );
+    expect(server.name).toBe(pkg.mcpName);
+    expect(server.name.split('/')).toHaveLength(2);
+    expect(server.version).toBe(pkg.version);
+    expect(server.description.length).toBeLessThanOrEqual(100);
+    const npm = server.packages[0];
+    expect(npm).toMatchObject({
+      registryType: 'npm',
+      identifier: pkg.name,
+      version: pkg.version,
+      transport: { type: 'stdio' },
+    });
+  });
+
+  it('documents every environment variable the server reads, secrets marked', () => {
+    const documented: string[] = server.packages[0].environmentVariables.map((v: { name: string }) => v.name);
+    const read = [...helpText().matchAll(/\b((?:OPENAI|AZURE_OPENAI|BRUSHWORK)_[A-Z_]+)\b/g)].map((m) => m[1]!);
+    for (const name of read.filter((n) => !['BRUSHWORK_ALLOWED_ORIGINS', 'BRUSHWORK_ALLOWED_HOSTS'].includes(n))) {
+      expect(documented).toContain(name);
+    }
+    const secrets = server.packages[0].environmentVariables
+      .filter((v: { isSecret?: boolean }) => v.isSecret)
+      .map((v: { name: string }) => v.name);
+    expect(secrets.sort()).toEqual(['AZURE_OPENAI_API_KEY', 'BRUSHWORK_HTTP_TOKEN', 'OPENAI_API_KEY']);
+  });
+
+  it('ships the bin with a shebang', async () => {
+    expect(pkg.bin['brushwork-mcp']).toBe('./dist/cli.js');
+    expect(
+      (await readFile(new URL('../src/cli.ts', import.meta.url), 'utf8')).startsWith('#!/usr/bin/env node\n'),
+    ).toBe(true);
+  });
+});

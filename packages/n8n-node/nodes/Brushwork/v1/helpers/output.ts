@@ -1,0 +1,39 @@
+/** ImageResult → n8n items: one per image, binary with the right type and name, paired to its input. */
+import { imageFileName, type ImageRequest, type ImageResult } from '@brushwork/core';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+export async function imageItems(
+  context: IExecuteFunctions,
+  itemIndex: number,
+  request: ImageRequest,
+  result: ImageResult,
+  binaryPropertyName: string,
+): Promise<INodeExecutionData[]> {
+  const date = new Date(result.created * 1000);
+  const items: INodeExecutionData[] = [];
+  for (const image of result.images) {
+    const fileName = imageFileName({ prompt: request.prompt, index: image.index, extension: image.extension, date });
+    const binary = await context.helpers.prepareBinaryData(Buffer.from(image.bytes), fileName, image.mimeType);
+    binary.fileExtension = image.extension;
+    const json: IDataObject = {
+      prompt: request.prompt,
+      revisedPrompt: image.revisedPrompt ?? null,
+      model: result.model,
+      size: `${image.width}x${image.height}`,
+      quality: request.quality ?? null,
+      created: result.created,
+      usage: (result.usage as IDataObject | undefined) ?? null,
+      index: image.index,
+      provider: result.provider,
+      mimeType: image.mimeType,
+      fileName,
+    };
+    if (request.style !== undefined) json.style = request.style;
+    if (result.sandbox) json.sandbox = true;
+    if (result.warnings.length > 0) json.warnings = [...result.warnings];
+    if (image.contentFilterResults) json.contentFilterResults = image.contentFilterResults as IDataObject;
+    if (result.requestIds.length > 0) json.requestIds = [...result.requestIds];
+    items.push({ json, binary: { [binaryPropertyName]: binary }, pairedItem: { item: itemIndex } });
+  }
+  return items;
+}

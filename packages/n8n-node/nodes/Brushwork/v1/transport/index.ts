@@ -1,0 +1,167 @@
+/**
+ * The node's one way out to the network: a core `Transport` built on n8n's request helpers.
+ *
+ * - API calls (the core marks them with an `authorization` or `api-key` header) go through
+ *   `httpRequestWithAuthentication`: the core's placeholder header is dropped and n8n adds the real
+ *   credential, so the key never passes through Brushwork code.
+ * - Image downloads (signed URLs the API returned; no auth header) go through plain `httpRequest`, so
+ *   the credential is never sent to a storage host.
+ *
+ * Statuses are never thrown (`ignoreHttpStatusErrors`): the core classifies and retries them. Failures
+ * without a response become a core `TransportError`.
+ */
+import { TransportError, type HttpRequest, type HttpResponse, type Transport } from '@brushwork/core';
+import type {
+  IExecuteFunctions,
+  IHttpRequestMethods,
+  IHttpRequestOptions,
+  ILoadOptionsFunctions,
+  IN8nHttpFullResponse,
+} from 'n8n-workflow';
+
+export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** What the core is given as an API key: a marker n8n replaces. Never sent anywhere. */
+export const CREDENTIAL_PLACEHOLDER = 'n8n-managed-credential';
+
+const AUTH_HEADERS = ['authorization', 'api-key'];
+
+function toPlainHeaders(raw: unknown): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (!raw || typeof raw !== 'object') return headers;
+  const source =
+    typeof (raw as { toJSON?: unknown }).toJSON === 'function'
+      ? ((raw as { toJSON: () => unknown }).toJSON() as Record<string, unknown>)
+      : (raw as Record<string, unknown>);
+  for (const [name, value] of Object.entries(source)) {
+    if (value === undefined || value === null) continue;
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.map(String).join(', ') : String(value);
+  }
+  return headers;
+}
+
+function toBytes(body: unknown): Uint8Array {
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (typeof body === 'string') return new TextEncoder().encode(body);
+  if (body === undefined || body === null) return new Uint8Array(0);
+  return new TextEncoder().encode(JSON.stringify(body));
+}
+
+interface ErrorShape {
+  code?: unknown;
+  name?: unknown;
+  message?: unknown;
+  cause?: unknown;
+}
+
+/** Walks an error and its causes (n8n wraps request failures in NodeApiError). */
+function causeChain(error: unknown): ErrorShape[] {
+  const chain: ErrorShape[] = [];
+  let current: unknown = error;
+  while (current && typeof current === 'object' && chain.length < 6) {
+    chain.push(current as ErrorShape);
+    current = (current as ErrorShape).cause;
+  }
+  return chain;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+
+/** Maps whatever n8n's request helper threw to the core's TransportError. Never leaks headers. */
+export function toTransportError(error: unknown, signal?: AbortSignal): TransportError {
+  if (error instanceof TransportError) return error;
+  const chain = causeChain(error);
+  const codes = chain.map((e) => (typeof e.code === 'string' ? e.code : '')).filter(Boolean);
+  const names = chain.map((e) => (typeof e.name === 'string' ? e.name : ''));
+  const messages = chain.map((e) => (typeof e.message === 'string' ? e.message : ''));
+  const code = codes.find((c) => c !== 'ERR_BAD_REQUEST' && c !== 'ERR_BAD_RESPONSE') ?? codes[0];
+  if (
+    signal?.aborted ||
+    codes.includes('ERR_CANCELED') ||
+    names.some((n) => n === 'AbortError' || n === 'CanceledError')
+  ) {
+    return new TransportError('cancelled', 'The request was cancelled.', code);
+  }
+  if (
+    codes.includes('ECONNABORTED') ||
+    codes.includes('ETIMEDOUT') ||
+    messages.some((m) => /timeout|timed out/i.test(m))
+  ) {
+    return new TransportError('timeout', 'The request timed out before the server answered.', code);
+  }
+  if (codes.includes('ERR_FR_MAX_BODY_LENGTH_EXCEEDED') || codes.includes('ERR_BAD_RESPONSE')) {
+    return new TransportError('bad_response', 'The response could not be read whole.', code);
+  }
+  const known = codes.find((c) => NETWORK_CODES.has(c));
+  const detail = known ? ` (${known})` : '';
+  return new TransportError('network', `The connection to the server failed${detail}.`, code);
+}
+
+/** Rejects as soon as the signal aborts (n8n's helper only listens to the execution's own signal). */
+function whenAborted(signal: AbortSignal | undefined): { promise: Promise<never>; dispose: () => void } {
+  if (!signal) return { promise: new Promise<never>(() => {}), dispose: () => {} };
+  let onAbort: () => void = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new TransportError('cancelled', 'The request was cancelled.'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
+}
+
+/**
+ * A core Transport on n8n's helpers. `credentialType` is the n8n credential whose `authenticate`
+ * signs API calls.
+ */
+export function createN8nTransport(context: RequestContext, credentialType: string): Transport {
+  return async (request: HttpRequest): Promise<HttpResponse> => {
+    const headers: Record<string, string> = {};
+    let authenticated = false;
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (AUTH_HEADERS.includes(name.toLowerCase())) authenticated = true;
+      else headers[name] = value;
+    }
+    const options: IHttpRequestOptions = {
+      url: request.url,
+      method: request.method as IHttpRequestMethods,
+      headers,
+      encoding: 'arraybuffer',
+      returnFullResponse: true,
+      ignoreHttpStatusErrors: true,
+      json: false,
+      timeout: request.timeoutMs,
+      // A redirect to another host must not carry the key.
+      sendCredentialsOnCrossOriginRedirect: false,
+    };
+    if (request.body !== undefined) {
+      options.body = typeof request.body === 'string' ? request.body : Buffer.from(request.body);
+    }
+    if (request.signal) options.abortSignal = request.signal;
+    const aborted = whenAborted(request.signal);
+    try {
+      const sent: Promise<IN8nHttpFullResponse> = authenticated
+        ? context.helpers.httpRequestWithAuthentication.call(context, credentialType, options)
+        : context.helpers.httpRequest(options);
+      const response = await Promise.race([sent, aborted.promise]);
+      return {
+        status: Number(response.statusCode),
+        headers: toPlainHeaders(response.headers),
+        body: toBytes(response.body),
+      };
+    } catch (error) {
+      throw toTransportError(error, request.signal);
+    } finally {
+      aborted.dispose();
+    }
+  };
+}

@@ -1,0 +1,258 @@
+// The MCP server end to end against the fake upstream: real HTTP (got), real files, real previews.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeUpstream, startFakeUpstream } from '../fake-upstream/index.ts';
+import { blocksOf, KEY, type McpHarness, startMcp, textOf } from './harness.ts';
+
+const fake: FakeUpstream = await startFakeUpstream();
+afterAll(() => fake.close());
+
+let h: McpHarness | undefined;
+beforeEach(() => fake.reset());
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const openai = (extra: Record<string, string> = {}) => ({
+  OPENAI_API_KEY: KEY,
+  OPENAI_BASE_URL: fake.openaiBaseUrl,
+  ...extra,
+});
+
+interface Structured {
+  images: {
+    path: string;
+    uri: string;
+    width: number;
+    height: number;
+    bytes: number;
+    revisedPrompt?: string;
+    index: number;
+  }[];
+  model: string;
+  provider: string;
+  failed: { indexes: number[]; message: string }[];
+  usage?: { totalTokens?: number };
+}
+
+describe('generate_image against the fake OpenAI', () => {
+  it('sends the configured model, saves every image and describes them', async () => {
+    h = await startMcp(openai());
+    const result = await h.call('generate_image', {
+      prompt: 'a lighthouse at dusk',
+      n: 2,
+      size: '1536x1024',
+      quality: 'low',
+    });
+    expect(result.isError).toBeFalsy();
+    const entry = fake.log.find((e) => e.route === 'openai.generations')!;
+    expect(entry.body).toMatchObject({
+      model: 'gpt-image-2',
+      n: 2,
+      size: '1536x1024',
+      quality: 'low',
+      prompt: 'a lighthouse at dusk',
+    });
+    expect(entry.auth).toBe('bearer');
+    const structured = result.structuredContent as unknown as Structured;
+    expect(structured).toMatchObject({ model: 'gpt-image-2', provider: 'openai' });
+    expect(structured.images.map((i) => [i.width, i.height])).toEqual([
+      [1536, 1024],
+      [1536, 1024],
+    ]);
+    for (const image of structured.images) expect((await readFile(image.path)).byteLength).toBe(image.bytes);
+    expect(await h.files()).toHaveLength(2);
+    expect(textOf(result)).not.toMatch(/SANDBOX/);
+    expect(blocksOf(result, 'resource_link')).toHaveLength(2);
+  });
+
+  it('shows DALL-E 3 revised prompts in the text and the structured content', async () => {
+    h = await startMcp(openai());
+    const result = await h.call('generate_image', { prompt: 'a watercolor fox', model: 'dall-e-3', style: 'natural' });
+    expect(result.isError).toBeFalsy();
+    expect(fake.log.find((e) => e.route === 'openai.generations')?.body).toMatchObject({
+      model: 'dall-e-3',
+      style: 'natural',
+    });
+    const structured = result.structuredContent as unknown as Structured;
+    expect(structured.images[0]!.revisedPrompt).toBeTruthy();
+    expect(textOf(result)).toContain(`revised prompt: ${structured.images[0]!.revisedPrompt}`);
+  });
+
+  it('streams partial images as progress when asked and a progress token is present', async () => {
+    h = await startMcp(openai());
+    const messages: string[] = [];
+    const result = await h.call(
+      'generate_image',
+      { prompt: 'streamed fox', size: '1024x1024', partial_images: 2 },
+      { onprogress: (p) => messages.push(p.message ?? '') },
+    );
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(fake.log.find((e) => e.route === 'openai.generations')?.body).toMatchObject({
+      stream: true,
+      partial_images: 2,
+    });
+    expect(messages).toEqual(
+      expect.arrayContaining(['Partial image 1 received for image 1', 'Partial image 2 received for image 1']),
+    );
+    expect(await h.files()).toHaveLength(1);
+  });
+
+  it('does not stream without a progress token (nobody would see the partial images)', async () => {
+    h = await startMcp(openai());
+    const result = await h.call('generate_image', { prompt: 'quiet fox', size: '1024x1024', partial_images: 2 });
+    expect(result.isError).toBeFalsy();
+    expect(fake.log.find((e) => e.route === 'openai.generations')?.body).not.toHaveProperty('stream');
+  });
+
+  it('retries a 429, telling the client how long it waits', async () => {
+    h = await startMcp(openai());
+    fake.inject({ kind: 'rate_limit', retryAfter: 2, times: 1 });
+    const messages: string[] = [];
+    const result = await h.call(
+      'generate_image',
+      { prompt: 'retry me' },
+      { onprogress: (p) => messages.push(p.message ?? '') },
+    );
+    expect(result.isError).toBeFalsy();
+    expect(h.sleeps).toEqual([2000]);
+    expect(messages.some((m) => /^Waiting 2 s before retrying call 1/.test(m))).toBe(true);
+    expect(messages.some((m) => /again \(call 1, attempt 2\)/.test(m))).toBe(true);
+    expect(fake.log.filter((e) => e.route === 'openai.generations')).toHaveLength(2);
+  });
+
+  it('gives up on a persistent 429 with "wait N s"', async () => {
+    h = await startMcp(openai());
+    fake.inject({ kind: 'rate_limit', retryAfter: 7, times: 5 });
+    const result = await h.call('generate_image', { prompt: 'busy' });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/Rate limited by OpenAI .*wait 7 s/);
+    expect(await h.files()).toEqual([]);
+  });
+
+  it('reports a safety refusal as such, without a file', async () => {
+    h = await startMcp(openai());
+    const result = await h.call('generate_image', { prompt: 'something forbidden' });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/^Refused by the safety system: .*Rephrase the prompt/s);
+    expect(await h.files()).toEqual([]);
+  });
+
+  it('says the key was rejected, never showing it', async () => {
+    const badKey = 'sk-live-wrong-key-9876543210';
+    h = await startMcp(openai({ OPENAI_API_KEY: badKey }));
+    const result = await h.call('generate_image', { prompt: 'fox' });
+    expect(result.isError).toBe(true);
+    const text = textOf(result);
+    expect(text).toMatch(/Authentication failed: OpenAI rejected the API key .*OPENAI_API_KEY/);
+    expect(JSON.stringify(result)).not.toContain(badKey);
+    expect(JSON.stringify(result)).not.toContain('9876543210');
+    expect(h.logs.join('\n')).not.toContain(badKey);
+    expect(text).not.toMatch(/\n\s+at /);
+  });
+
+  it('names a retired model and lists what to use instead', async () => {
+    h = await startMcp(openai());
+    const result = await h.call('generate_image', { prompt: 'fox', model: 'gpt-image-1' });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/Model not available: .*gpt-image-2.*list_models/s);
+  });
+
+  it('returns the images that worked and a note about the failed ones (fan-out)', async () => {
+    h = await startMcp(openai({ BRUSHWORK_MODEL: 'dall-e-3' }));
+    fake.inject({ kind: 'insufficient_quota', times: 1 });
+    const result = await h.call('generate_image', { prompt: 'three owls', n: 3 });
+    expect(result.isError).toBeFalsy();
+    const structured = result.structuredContent as unknown as Structured;
+    expect(structured.images).toHaveLength(2);
+    expect(structured.failed).toHaveLength(1);
+    expect(structured.failed[0]!.message).toMatch(/Quota or billing limit/);
+    expect(textOf(result)).toMatch(/2 of 3 images/);
+    expect(textOf(result)).toMatch(/Failed \(1 image\(s\)\):\n- image \d: Quota/);
+    expect(await h.files()).toHaveLength(2);
+  });
+
+  it('cancellation aborts the upstream request at once and leaves no file', async () => {
+    h = await startMcp(openai());
+    fake.inject({ kind: 'hang' });
+    const controller = new AbortController();
+    const pending = h.call('generate_image', { prompt: 'never finishes' }, { signal: controller.signal });
+    await expect.poll(() => h!.requests.length, { timeout: 10_000 }).toBe(1);
+    controller.abort('user pressed stop');
+    await expect(pending).rejects.toThrow();
+    await expect.poll(() => h!.requests[0]!.signal?.aborted, { timeout: 10_000 }).toBe(true);
+    expect(await h.files()).toEqual([]);
+  });
+
+  it('keeps the whole result under the inline budget with large incompressible images', async () => {
+    fake.configure({ imageKind: 'photo' });
+    h = await startMcp(openai());
+    const result = await h.call('generate_image', { prompt: 'noise', n: 3, size: '1536x1024' });
+    expect(result.isError).toBeFalsy();
+    const structured = result.structuredContent as unknown as Structured;
+    expect(structured.images.every((i) => i.bytes > 1_000_000)).toBe(true);
+    expect(blocksOf(result, 'image')).toHaveLength(3);
+    expect(JSON.stringify(result).length).toBeLessThanOrEqual(700_000);
+  });
+});
+
+describe('edit_image against the fake OpenAI', () => {
+  it('uploads the input images and mask as multipart and saves the result', async () => {
+    h = await startMcp(openai());
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(h.outputDir, { recursive: true });
+    const png = await sharp({ create: { width: 64, height: 64, channels: 4, background: '#3366ff' } })
+      .png()
+      .toBuffer();
+    await writeFile(join(h.outputDir, 'a.png'), png);
+    await writeFile(join(h.outputDir, 'b.png'), png);
+    await writeFile(join(h.outputDir, 'mask.png'), png);
+    const result = await h.call('edit_image', {
+      prompt: 'put them together',
+      images: ['a.png', join(h.outputDir, 'b.png')],
+      mask: 'mask.png',
+      input_fidelity: 'high',
+    });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const entry = fake.log.find((e) => e.route === 'openai.edits')!;
+    expect(entry.files?.map((f) => f.field).sort()).toEqual(['image[]', 'image[]', 'mask'].sort());
+    expect(entry.body).toMatchObject({ prompt: 'put them together', input_fidelity: 'high', model: 'gpt-image-2' });
+    expect(await h.files()).toHaveLength(4);
+  });
+});
+
+describe('list_models against the fake OpenAI', () => {
+  it('lists only image models, with capabilities', async () => {
+    h = await startMcp(openai());
+    const result = await h.call('list_models', {});
+    expect(result.isError).toBeFalsy();
+    const ids = (result.structuredContent as { models: { id: string }[] }).models.map((m) => m.id);
+    expect(ids).toEqual(expect.arrayContaining(['gpt-image-2', 'dall-e-3', 'gpt-image-2.6-flare']));
+    expect(ids).not.toContain('gpt-4o');
+  });
+});
+
+describe('Azure OpenAI', () => {
+  it('generates through a deployment and describes the deployment model', async () => {
+    h = await startMcp({
+      AZURE_OPENAI_ENDPOINT: fake.azureEndpoint,
+      AZURE_OPENAI_API_KEY: KEY,
+      AZURE_OPENAI_DEPLOYMENT: 'images',
+      BRUSHWORK_MODEL: 'gpt-image-2',
+    });
+    const { tools } = await h.client.listTools();
+    const size = (
+      tools.find((t) => t.name === 'generate_image')!.inputSchema.properties as Record<string, { description: string }>
+    ).size!.description;
+    expect(size).toMatch(/deployment images.*multiples of 16/);
+    const result = await h.call('generate_image', { prompt: 'azure fox', size: '1024x1024' });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const entry = fake.log.find((e) => e.route === 'azure.generations')!;
+    expect(entry.auth).toBe('api-key');
+    expect(entry.path).toContain('/openai/deployments/images/images/generations');
+    expect((result.structuredContent as { provider: string }).provider).toBe('azure');
+  });
+});

