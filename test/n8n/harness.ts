@@ -9,9 +9,9 @@
 //   exactly where n8n's own community-package installer puts it (which also strips dev/peer dependencies and
 //   records it in <home>/.n8n/nodes/package.json). n8n 2.40 scans that folder at start-up.
 // - Every n8n command runs with N8N_USER_FOLDER=<home>, diagnostics off and binary data kept inline.
-import { execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -179,6 +179,9 @@ export function n8nEnv(home: N8nHome, extra: Record<string, string> = {}): NodeJ
     N8N_LOG_OUTPUT: 'console',
     N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
     N8N_SECURE_COOKIE: 'false',
+    // n8n 2.40.7's default ('vm') expression engine sometimes crashes the process with SIGSEGV on exit,
+    // after the result is printed, with or without Brushwork in the workflow; 'legacy' does not.
+    N8N_EXPRESSION_ENGINE: 'legacy',
     NODE_OPTIONS: '--max-old-space-size=2048',
     ...extra,
   };
@@ -192,39 +195,53 @@ export interface CommandResult {
   signal: NodeJS.Signals | null;
 }
 
-/** Runs one n8n CLI command with the cached Node 24. */
-export function n8n(home: N8nHome, args: string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}) {
-  return freePort().then(
-    (brokerPort) =>
-      new Promise<CommandResult>((resolvePromise, reject) => {
-        const child = spawn(nodeBin(), [n8nBin(), ...args], {
-          cwd: home.dir,
-          env: n8nEnv(home, { N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...options.env }),
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        const out: Buffer[] = [];
-        const err: Buffer[] = [];
-        child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-        child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+/**
+ * Runs one n8n CLI command with the cached Node 24. stdout and stderr go to files, not pipes: n8n ends
+ * with process.exit() right after printing, and a pipe loses whatever was still buffered (the
+ * `--rawOutput` JSON of a big run would arrive cut at a random point). `onSpawn` gets the process (for
+ * memory sampling).
+ */
+export async function n8n(
+  home: N8nHome,
+  args: string[],
+  options: { timeoutMs?: number; env?: Record<string, string>; onSpawn?: (child: ChildProcess) => void } = {},
+): Promise<CommandResult> {
+  const brokerPort = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), 'brushwork-n8n-out-'));
+  const outPath = join(dir, 'stdout');
+  const errPath = join(dir, 'stderr');
+  const out = await open(outPath, 'w');
+  const err = await open(errPath, 'w');
+  try {
+    const child = spawn(nodeBin(), [n8nBin(), ...args], {
+      cwd: home.dir,
+      env: n8nEnv(home, { N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...options.env }),
+      stdio: ['ignore', out.fd, err.fd],
+    });
+    options.onSpawn?.(child);
+    const timeoutMs = options.timeoutMs ?? 240_000;
+    const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+      (resolvePromise, reject) => {
         const timer = setTimeout(() => {
           child.kill('SIGKILL');
-          reject(new Error(`n8n ${args.join(' ')} did not finish in ${options.timeoutMs ?? 180_000} ms`));
-        }, options.timeoutMs ?? 180_000);
+          reject(new Error(`n8n ${args.join(' ')} did not finish in ${timeoutMs} ms`));
+        }, timeoutMs);
         child.on('error', (error) => {
           clearTimeout(timer);
           reject(error);
         });
-        child.on('close', (code, signal) => {
+        child.on('exit', (exitCode, exitSignal) => {
           clearTimeout(timer);
-          resolvePromise({
-            stdout: Buffer.concat(out).toString('utf8'),
-            stderr: Buffer.concat(err).toString('utf8'),
-            code,
-            signal,
-          });
+          resolvePromise({ code: exitCode, signal: exitSignal });
         });
-      }),
-  );
+      },
+    );
+    return { stdout: await readFile(outPath, 'utf8'), stderr: await readFile(errPath, 'utf8'), code, signal };
+  } finally {
+    await out.close();
+    await err.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function expectSuccess(result: CommandResult, what: string): Promise<CommandResult> {
@@ -298,10 +315,27 @@ export function parseRawOutput(stdout: string): ExecutionResult {
   return { outputs, errors, raw };
 }
 
+/**
+ * Whether `n8n execute --rawOutput` delivered a finished run. n8n 2.40.7 sometimes dies with SIGSEGV while
+ * shutting down, after it has printed the whole result (workflows without Brushwork too: 1 run in 10 when
+ * idle, more under load; much rarer with N8N_EXPRESSION_ENGINE=legacy, so its isolated-vm expression engine
+ * is the likely culprit). A complete, finished result printed before that crash counts.
+ */
+export function executeSucceeded(result: CommandResult): boolean {
+  if (result.code === 0) return true;
+  if (result.signal !== 'SIGSEGV') return false;
+  try {
+    const raw = parseRawOutput(result.stdout).raw as { finished?: unknown; status?: unknown };
+    return raw.finished === true && raw.status === 'success';
+  } catch {
+    return false;
+  }
+}
+
 /** Executes an imported workflow headless and returns its run data. */
 export async function execute(home: N8nHome, workflowId: string, timeoutMs = 240_000): Promise<ExecutionResult> {
   const result = await n8n(home, ['execute', `--id=${workflowId}`, '--rawOutput'], { timeoutMs });
-  if (result.code !== 0) {
+  if (!executeSucceeded(result)) {
     throw new Error(
       `n8n execute failed (exit ${result.code}, signal ${result.signal}):\n${result.stderr.slice(-6000)}\n${result.stdout.slice(-6000)}`,
     );

@@ -1,7 +1,7 @@
 // End to end in real n8n 2.40.7: the packed n8n-nodes-brushwork installed as a community package,
 // credentials and one workflow imported, executed headless (`n8n execute --rawOutput`) against the fake
-// upstream. The cases run as branches of one workflow, so n8n boots three times in all (about 30 s).
-import { readImageSize, sniffImageType } from '@brushwork/core';
+// upstream. The cases run as branches of one workflow, so n8n boots four times in all (about 30 s).
+import { encodePng, readImageSize, sniffImageType } from '@brushwork/core';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ import {
   PACKAGE_DIR,
   packPackage,
 } from './harness.ts';
-import { model, workflow } from './workflows.ts';
+import { model, withEditBranch, workflow } from './workflows.ts';
 
 const WORKFLOW_ID = 'brushworkE2e00001';
 const OPENAI_KEY = 'sk-test-brushwork-e2e';
@@ -31,6 +31,19 @@ let result: ExecutionResult;
 let example: ExecutionResult;
 const EXAMPLE_ID = 'brushworkExample01';
 const EXAMPLE_PATH = join(PACKAGE_DIR, 'examples/generate-images.workflow.json');
+
+/** A 512x512 RGBA mask: the left half transparent (to be edited), the right half opaque. */
+function halfMask(): Uint8Array {
+  const width = 512;
+  const height = 512;
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = width / 2; x < width; x++) data[(y * width + x) * 4 + 3] = 255;
+  }
+  return encodePng({ width, height, data });
+}
+const MASK = halfMask();
+const EDIT_PREFIX = 'Add a red scarf to ';
 
 function images(items: ItemJson[]) {
   return items.map((item) => {
@@ -63,64 +76,89 @@ beforeAll(async () => {
       },
     ],
     [
-      workflow(WORKFLOW_ID, 'Brushwork end to end', [
+      withEditBranch(
+        workflow(WORKFLOW_ID, 'Brushwork end to end', [
+          {
+            name: 'Several items',
+            prompts: ['A red kite', 'A green field', 'A blue lake', 'A white cloud'],
+            parameters: {
+              provider: 'openai',
+              model: model('gpt-image-2'),
+              size: 'custom',
+              customSize: '512x768',
+              quality: 'low',
+            },
+            credentials: openai,
+          },
+          {
+            name: 'DALL-E 3 n=3',
+            prompts: ['A cat astronaut'],
+            parameters: {
+              provider: 'openai',
+              model: model('dall-e-3'),
+              n: 3,
+              size: '1024x1024',
+              quality: 'standard',
+              style: 'vivid',
+            },
+            credentials: openai,
+          },
+          {
+            name: 'Azure',
+            prompts: ['A harbour at night', 'A lighthouse'],
+            parameters: {
+              provider: 'azure',
+              deployment: 'images',
+              model: model('gpt-image-2'),
+              size: '1024x1024',
+              outputFormat: 'jpeg',
+              outputCompression: 60,
+            },
+            credentials: azure,
+          },
+          {
+            name: 'Refused',
+            prompts: ['A calm lake', 'Something forbidden here', 'A quiet forest'],
+            parameters: { provider: 'openai', model: model('gpt-image-2'), size: '1024x1024' },
+            credentials: openai,
+            continueOnFail: true,
+          },
+          {
+            name: 'Burst',
+            prompts: ['One', 'Two', 'Three', 'Four', 'Five'],
+            parameters: { provider: 'azure', deployment: 'burst', model: model('gpt-image-2'), size: '1024x1024' },
+            credentials: azure,
+          },
+          {
+            name: 'Sandbox',
+            prompts: ['A paper boat'],
+            parameters: { provider: 'sandbox', model: model('gpt-image-2'), size: '1024x1024', quality: 'low' },
+          },
+        ]),
         {
-          name: 'Several items',
-          prompts: ['A red kite', 'A green field', 'A blue lake', 'A white cloud'],
-          parameters: {
+          // Source images from a first Brushwork step, the mask from n8n's Convert to File, merged by position.
+          name: 'Edit',
+          prompts: ['a fox', 'an owl'],
+          source: {
             provider: 'openai',
             model: model('gpt-image-2'),
             size: 'custom',
-            customSize: '512x768',
+            customSize: '512x512',
             quality: 'low',
           },
-          credentials: openai,
-        },
-        {
-          name: 'DALL-E 3 n=3',
-          prompts: ['A cat astronaut'],
+          maskBase64: Buffer.from(MASK).toString('base64'),
+          editPrompt: EDIT_PREFIX,
           parameters: {
             provider: 'openai',
-            model: model('dall-e-3'),
-            n: 3,
-            size: '1024x1024',
-            quality: 'standard',
-            style: 'vivid',
-          },
-          credentials: openai,
-        },
-        {
-          name: 'Azure',
-          prompts: ['A harbour at night', 'A lighthouse'],
-          parameters: {
-            provider: 'azure',
-            deployment: 'images',
             model: model('gpt-image-2'),
-            size: '1024x1024',
-            outputFormat: 'jpeg',
-            outputCompression: 60,
+            size: '1024x1536',
+            quality: 'low',
+            outputFormat: 'webp',
+            outputCompression: 80,
           },
-          credentials: azure,
-        },
-        {
-          name: 'Refused',
-          prompts: ['A calm lake', 'Something forbidden here', 'A quiet forest'],
-          parameters: { provider: 'openai', model: model('gpt-image-2'), size: '1024x1024' },
           credentials: openai,
-          continueOnFail: true,
         },
-        {
-          name: 'Burst',
-          prompts: ['One', 'Two', 'Three', 'Four', 'Five'],
-          parameters: { provider: 'azure', deployment: 'burst', model: model('gpt-image-2'), size: '1024x1024' },
-          credentials: azure,
-        },
-        {
-          name: 'Sandbox',
-          prompts: ['A paper boat'],
-          parameters: { provider: 'sandbox', model: model('gpt-image-2'), size: '1024x1024', quality: 'low' },
-        },
-      ]),
+      ),
       // The example workflow users can import, as shipped.
       { ...JSON.parse(await readFile(EXAMPLE_PATH, 'utf8')), id: EXAMPLE_ID },
     ],
@@ -219,6 +257,47 @@ describe('Brushwork in real n8n 2.40.7', () => {
     expect(out).toHaveLength(1);
     expect(out[0]?.json).toMatchObject({ sandbox: true, provider: 'sandbox' });
     expect(out[0]?.size).toEqual({ width: 1024, height: 1024 });
+  });
+
+  it("Edit Image sends the item's binary image and mask as multipart and outputs the edited image", () => {
+    const sources = images(result.outputs['Edit source'] ?? []);
+    expect(sources).toHaveLength(2);
+    expect(sources.every((image) => image.size?.width === 512 && image.size.height === 512)).toBe(true);
+    const merged = result.outputs['Edit merge'] ?? [];
+    expect(merged.map((item) => Object.keys(item.binary ?? {}).sort())).toEqual([
+      ['data', 'mask'],
+      ['data', 'mask'],
+    ]);
+
+    const calls = fake.log.filter((entry) => entry.route === 'openai.edits');
+    expect(calls).toHaveLength(2);
+    const prompts = ['a fox', 'an owl'].map((prompt) => `${EDIT_PREFIX}${prompt}`);
+    expect(calls.map((entry) => entry.body?.prompt).sort()).toEqual(prompts);
+    for (const entry of calls) {
+      expect(entry.status).toBe(200);
+      expect(entry.auth).toBe('bearer');
+      expect(entry.authValid).toBe(true);
+      expect(entry.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+      expect(entry.body).toMatchObject({ model: 'gpt-image-2', size: '1024x1536', output_format: 'webp' });
+      // The source image as `image[]` (GPT image models), byte for byte what the first step made; then the mask.
+      const source = sources[prompts.indexOf(String(entry.body?.prompt))];
+      expect(entry.files).toEqual([
+        { field: 'image[]', filename: source?.binary.fileName, contentType: 'image/png', bytes: source?.bytes.length },
+        { field: 'mask', filename: 'mask.png', contentType: 'image/png', bytes: MASK.length },
+      ]);
+    }
+
+    const items = result.outputs.Edit ?? [];
+    expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+    const out = images(items);
+    expect(out.map((image) => image.json.prompt)).toEqual(prompts);
+    for (const image of out) {
+      expect(image.type?.mimeType).toBe('image/webp');
+      expect(image.binary.mimeType).toBe('image/webp');
+      expect(image.binary.fileName).toMatch(/\.webp$/);
+      expect(image.size).toEqual({ width: 1024, height: 1536 });
+      expect(image.json).toMatchObject({ model: 'gpt-image-2', size: '1024x1536', index: 0 });
+    }
   });
 
   it('the example workflow in packages/n8n-node/examples imports and runs as shipped', () => {

@@ -15,6 +15,15 @@ interface LintMessage {
   severity: number;
 }
 
+/** The part of ESLint's API used here (eslint is the n8n package's dev dependency, not the test suite's). */
+interface EslintClass {
+  new (
+    options: object,
+  ): {
+    lintFiles(patterns: string[]): Promise<Array<{ filePath: string; messages: LintMessage[] }>>;
+  };
+}
+
 export interface ScanFinding {
   file: string;
   rule: string | null;
@@ -37,7 +46,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 export async function scanShippedFiles(packageDir: string): Promise<ScanFinding[]> {
   const fromPackage = createRequire(join(PACKAGE_DIR, 'package.json'));
   const fromCli = createRequire(fromPackage.resolve('@n8n/node-cli/eslint'));
-  const { ESLint } = fromPackage('eslint') as typeof import('eslint');
+  const { ESLint } = fromPackage('eslint') as { ESLint: EslintClass };
   const pluginEntry = fromCli.resolve('@n8n/eslint-plugin-community-nodes');
   const { n8nCommunityNodesPlugin } = (await import(pathToFileURL(pluginEntry).href)) as {
     n8nCommunityNodesPlugin: { configs: { recommended: object } };
@@ -55,7 +64,7 @@ export async function scanShippedFiles(packageDir: string): Promise<ScanFinding[
   });
   const results = await eslint.lintFiles(await filesUnder(packageDir));
   return results.flatMap((result) =>
-    (result.messages as LintMessage[])
+    result.messages
       .filter((message) => message.severity === 2)
       .map((message) => ({
         file: relative(packageDir, result.filePath),

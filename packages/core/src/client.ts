@@ -4,7 +4,7 @@
  * the wire knowledge lives in providers/, the rules in models.ts / validate.ts, the error and retry
  * decisions in classify.ts / retry.ts.
  */
-import { readWholeBody } from './body.js';
+import { readWholeBody, releaseBytes } from './body.js';
 import { classifyFailure, classifyResponse, parseRetryAfter, readRequestId, redactSecrets } from './classify.js';
 import { downloadImage } from './download.js';
 import { ImageError } from './errors.js';
@@ -14,7 +14,7 @@ import {
   addUsage,
   badResponse,
   decodeImageData,
-  parseImagesBody,
+  parseImagesBodyDecoded,
   parseJsonBody,
   type RawImage,
   readImagesJson,
@@ -239,7 +239,10 @@ export function createImageClient(options: ClientOptions): ImageClient {
       return { ...streamed, requestIds };
     }
     const body = await readWholeBody(response);
-    const parsed = parseImagesBody(body, { status: response.status, requestId });
+    const parsed = parseImagesBodyDecoded(body, { status: response.status, requestId });
+    // The images were decoded into arrays of their own: free the (larger) body now instead of leaving
+    // several MB per call to the garbage collector's timing. Only a body our own transport allocated.
+    releaseBytes(body);
     return {
       created: parsed.created,
       images: parsed.data,
@@ -345,8 +348,11 @@ export function createImageClient(options: ClientOptions): ImageClient {
       const raw = raws[i] as RawImage;
       const index = call.firstIndex + i;
       let bytes: Uint8Array;
-      if (raw.b64Json !== undefined) {
-        bytes = decodeImageData(raw.b64Json, { requestId });
+      if (raw.bytes !== undefined || raw.b64Json !== undefined) {
+        bytes = decodeImageData((raw.bytes ?? raw.b64Json) as Uint8Array | string, { requestId });
+        // The answer keeps only what is still needed: no second reference to the image data.
+        raw.bytes = undefined;
+        raw.b64Json = undefined;
       } else {
         const url = raw.url as string;
         emit({ type: 'download', call: call.call, index });
@@ -468,6 +474,13 @@ export function createImageClient(options: ClientOptions): ImageClient {
     if (problems.length > 0) throw invalidRequestError(problems);
   }
 
+  /** Anything but a plain object is refused as such (validation says so), before defaults are merged in. */
+  function refuseNonObject(input: unknown, validate: typeof validateGenerate | typeof validateEdit): void {
+    if (typeof input === 'object' && input !== null && !Array.isArray(input)) return;
+    const outcome = validate(input);
+    throw invalidRequestError(outcome.ok ? [] : outcome.problems);
+  }
+
   function withDefaultModel<T extends ImageRequest>(request: T): T {
     if (request && typeof request === 'object' && request.model === undefined && provider.defaultModel) {
       return { ...request, model: provider.defaultModel };
@@ -479,6 +492,7 @@ export function createImageClient(options: ClientOptions): ImageClient {
     provider: provider.kind,
 
     async generate(input, callOptions) {
+      refuseNonObject(input, validateGenerate);
       const request = withDefaultModel(input);
       checkProblems(request);
       const family = provider.familyFor(request);
@@ -494,6 +508,7 @@ export function createImageClient(options: ClientOptions): ImageClient {
     },
 
     async edit(input, callOptions) {
+      refuseNonObject(input, validateEdit);
       const request = withDefaultModel(input);
       checkProblems(request);
       const buildEdit = provider.buildEdit;

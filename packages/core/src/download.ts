@@ -5,7 +5,7 @@
  */
 import { decodeBase64 } from './base64.js';
 import { readWholeBody } from './body.js';
-import { ImageError } from './errors.js';
+import { ImageError, RESPONSE_TOO_LARGE, TransportError } from './errors.js';
 import type { Transport } from './types.js';
 
 export interface DownloadOptions {
@@ -53,14 +53,21 @@ export async function downloadImage(url: string, options: DownloadOptions): Prom
         retryable: false,
       });
     }
-    const response = await options.transport({
-      method: 'GET',
-      url: current,
-      headers: { accept: 'image/*' },
-      timeoutMs: options.timeoutMs,
-      signal: options.signal,
-      maxResponseBytes: options.maxBytes,
-    });
+    const response = await options
+      .transport({
+        method: 'GET',
+        url: current,
+        headers: { accept: 'image/*' },
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        maxResponseBytes: options.maxBytes,
+      })
+      .catch((error: unknown) => {
+        // The transport stops at the cap; say which limit it was, in download terms.
+        if (error instanceof TransportError && error.code === RESPONSE_TOO_LARGE)
+          throw tooLarge(options.maxBytes, label);
+        throw error;
+      });
     const { status } = response;
     if (status >= 300 && status < 400 && response.headers.location && hop < maxRedirects) {
       current = new URL(response.headers.location, current).toString();
@@ -86,6 +93,7 @@ export async function downloadImage(url: string, options: DownloadOptions): Prom
       message: expired
         ? `Downloading ${label.toLowerCase()} from ${host} failed with HTTP ${status}: its URL has probably expired (OpenAI image URLs last 60 minutes, Azure's 24 hours). Generate the image again.`
         : `Downloading ${label.toLowerCase()} from ${host} failed with HTTP ${status}.`,
+      ...(expired ? { code: 'url_expired' } : {}),
       status,
       retryable: false,
     });

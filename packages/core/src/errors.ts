@@ -100,6 +100,9 @@ export class ImageError extends Error {
 }
 
 /** What a Transport throws when no HTTP response arrived (or the body could not be read whole). */
+/** The TransportError code for a body over the request's `maxResponseBytes`. */
+export const RESPONSE_TOO_LARGE = 'response_too_large';
+
 export class TransportError extends Error {
   override readonly name = 'TransportError';
   constructor(

@@ -28,7 +28,11 @@ const encoder = new TextEncoder();
 
 /** Escapes a name or file name for a quoted header parameter, as browsers do (WHATWG HTML form encoding). */
 function escapeQuoted(value: string): string {
-  return value.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22');
+  return value
+    .replace(/\r/g, '%0D')
+    .replace(/\n/g, '%0A')
+    .replace(/"/g, '%22')
+    .replace(/\u0000/g, '%00');
 }
 
 function isFile(part: MultipartPart): part is MultipartFile {
@@ -59,6 +63,9 @@ export function encodeMultipart(
   for (const part of parts) {
     let head = `--${boundary}\r\nContent-Disposition: form-data; name="${escapeQuoted(part.name)}"`;
     if (isFile(part)) {
+      if (/[\u0000-\u001f\u007f]/.test(part.contentType)) {
+        throw new Error(`Invalid content type for multipart part ${JSON.stringify(part.name)}`);
+      }
       head += `; filename="${escapeQuoted(part.filename)}"\r\nContent-Type: ${part.contentType}\r\n\r\n`;
       push(encoder.encode(head));
       push(part.data);

@@ -3,7 +3,8 @@
  * bytes into a `GeneratedImage`. Anything unexpected becomes an `ImageError` of kind bad_response:
  * a malformed answer never crashes the caller.
  */
-import { decodeBase64 } from './base64.js';
+import { decodeBase64, decodeBase64Bytes } from './base64.js';
+import { markOwnBody } from './body.js';
 import { ImageError } from './errors.js';
 import { readImageSize, sniffImageType } from './image/sniff.js';
 import type { GeneratedImage, Usage } from './types.js';
@@ -11,6 +12,8 @@ import type { GeneratedImage, Usage } from './types.js';
 export interface RawImage {
   /** Base64 image data, when the answer carried it inline. */
   b64Json?: string;
+  /** The inline image data already decoded (instead of b64Json), when read straight from the body's bytes. */
+  bytes?: Uint8Array;
   url?: string;
   revisedPrompt?: string;
   contentFilterResults?: Record<string, unknown>;
@@ -157,12 +160,24 @@ function isSpace(byte: number | undefined): boolean {
   return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
 }
 
-/** The parsed body with every b64_json value put back from the bytes, or undefined to use the plain path. */
-export function parseWithoutImageStrings(body: Uint8Array): unknown {
+interface ScannedBody {
+  /** The parsed JSON with every b64_json value blanked (""). */
+  json: unknown;
+  /** The blanked items, in order, with where their value lies in the body. */
+  slots: { item: Record<string, unknown>; start: number; end: number }[];
+  buf: NodeBuffer;
+}
+
+/**
+ * Parses the body with every b64_json value cut out (base64 holds no quote or backslash, so each value
+ * ends at the next quote). Undefined for anything unusual (escapes such as \/, counts that do not
+ * match): the caller uses the plain parse.
+ */
+function scanImagesBody(body: Uint8Array): ScannedBody | undefined {
   const BufferImpl = (globalThis as unknown as { Buffer?: NodeBufferStatic }).Buffer;
   if (!BufferImpl) return undefined;
   const buf = BufferImpl.from(body.buffer, body.byteOffset, body.byteLength);
-  const values: string[] = [];
+  const spans: [number, number][] = [];
   const kept: Uint8Array[] = [];
   let keptLength = 0;
   let last = 0;
@@ -184,14 +199,14 @@ export function parseWithoutImageStrings(body: Uint8Array): unknown {
     if (end === -1) return undefined;
     const value = buf.subarray(start, end) as NodeBuffer;
     if (value.indexOf(0x5c) !== -1) return undefined;
-    values.push(buf.latin1Slice(start, end));
+    spans.push([start, end]);
     const piece = buf.subarray(last, start);
     kept.push(piece);
     keptLength += piece.length;
     last = end;
     at = buf.indexOf(B64_KEY, end + 1);
   }
-  if (values.length === 0) return undefined;
+  if (spans.length === 0) return undefined;
   const tail = buf.subarray(last);
   kept.push(tail);
   keptLength += tail.length;
@@ -209,12 +224,49 @@ export function parseWithoutImageStrings(body: Uint8Array): unknown {
   }
   const data = isRecord(json) && Array.isArray(json.data) ? json.data : undefined;
   if (!data) return undefined;
-  const slots = data.filter((item): item is Record<string, unknown> => isRecord(item) && item.b64_json === '');
-  if (slots.length !== values.length) return undefined;
-  slots.forEach((item, k) => {
-    item.b64_json = values[k];
+  const items = data.filter((item): item is Record<string, unknown> => isRecord(item) && item.b64_json === '');
+  if (items.length !== spans.length) return undefined;
+  const slots = items.map((item, k) => {
+    const [start, end] = spans[k] as [number, number];
+    return { item, start, end };
   });
-  return json;
+  return { json, slots, buf };
+}
+
+/** The parsed body with every b64_json value put back from the bytes, or undefined to use the plain path. */
+export function parseWithoutImageStrings(body: Uint8Array): unknown {
+  const scanned = scanImagesBody(body);
+  if (!scanned) return undefined;
+  for (const { item, start, end } of scanned.slots) item.b64_json = scanned.buf.latin1Slice(start, end);
+  return scanned.json;
+}
+
+/**
+ * Like `parseImagesBody`, but inline images come back decoded (`bytes`, no `b64Json`), straight from
+ * the body's bytes: no multi-megabyte base64 string is ever built. This is the client's path: per
+ * photo-sized image it saves a string as large as the body and the time to make it.
+ */
+export function parseImagesBodyDecoded(
+  body: Uint8Array | string | undefined,
+  context: { status?: number; requestId?: string } = {},
+): ParsedImagesBody {
+  const scanned = body instanceof Uint8Array && body.length >= FAST_PATH_MIN_BYTES ? scanImagesBody(body) : undefined;
+  // An empty value is no inline image at all: the plain path says so in its own words.
+  if (!scanned || scanned.slots.some((slot) => slot.end === slot.start)) return parseImagesBody(body, context);
+  // A stand-in so the shared reader sees an inline image; replaced by the decoded bytes below.
+  for (const slot of scanned.slots) slot.item.b64_json = 'AAAA';
+  const parsed = readImagesJson(scanned.json, context);
+  const data = (scanned.json as { data: unknown[] }).data;
+  for (const { item, start, end } of scanned.slots) {
+    const image = parsed.data[data.indexOf(item)];
+    if (!image) continue;
+    delete image.b64Json;
+    const bytes = decodeBase64Bytes(scanned.buf, start, end);
+    // A fresh array of the image alone: whoever ends up holding it may free it early (releaseBytes).
+    if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) markOwnBody(bytes);
+    image.bytes = bytes;
+  }
+  return parsed;
 }
 
 export function readImagesJson(json: unknown, context: { status?: number; requestId?: string } = {}): ParsedImagesBody {
@@ -241,8 +293,8 @@ export function readImagesJson(json: unknown, context: { status?: number; reques
 }
 
 /** Decodes base64 image data; throws bad_response when it is not base64 at all. */
-export function decodeImageData(b64: string, context: { requestId?: string } = {}): Uint8Array {
-  const bytes = decodeBase64(b64);
+export function decodeImageData(b64: string | Uint8Array, context: { requestId?: string } = {}): Uint8Array {
+  const bytes = typeof b64 === 'string' ? decodeBase64(b64) : b64;
   if (bytes.length === 0) throwBad('The image service sent image data that is not valid base64.', context);
   return bytes;
 }

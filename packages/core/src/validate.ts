@@ -7,7 +7,7 @@
  * Brushwork accepts n up to 10 for it and makes one call per image (the client fans out; the wire always
  * gets n=1). A warning says so.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ImageError } from './errors.js';
 import { EDIT_INPUT_RULES, FAMILIES, describeSizes, listText, resolveFamily, supportsField } from './models.js';
 import type { FamilyField } from './models.js';
@@ -42,10 +42,23 @@ const requestFields = {
   partialImages: z.number().int().min(0).max(MAX_PARTIAL_IMAGES).optional(),
 };
 
+/** Both end up in a multipart part's headers: no control characters, quotes or line breaks may pass. */
 const inputImageSchema = z.strictObject({
   bytes: z.instanceof(Uint8Array),
-  filename: z.string().min(1).max(255).optional(),
-  mimeType: z.string().min(1).max(127).optional(),
+  filename: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[^\u0000-\u001f\u007f"\\]+$/, { message: 'must not contain control characters, quotes or backslashes' })
+    .optional(),
+  mimeType: z
+    .string()
+    .min(1)
+    .max(127)
+    .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i, {
+      message: 'must be a media type such as image/png',
+    })
+    .optional(),
 });
 
 /** The shape of an ImageRequest (types, enums, API-wide ranges; no family rules). */
@@ -157,11 +170,21 @@ function add(ctx: Context, problem: Problem): void {
   ctx.bad.add(problem.field.split(/[.[]/)[0] ?? problem.field);
 }
 
+/** White space and invisible format characters (zero-width spaces, bidi controls): a prompt of only these is empty. */
+const INVISIBLE = /[\p{White_Space}\p{Cf}]/gu;
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function checkPrompt(ctx: Context): void {
   if (!has(ctx, 'prompt')) return;
   const prompt = ctx.raw.prompt as string;
-  if (prompt.trim().length === 0) {
+  if (prompt.replace(INVISIBLE, '').length === 0) {
     add(ctx, { field: 'prompt', value: prompt, message: 'prompt is empty; describe the image you want' });
+  } else if (UNPAIRED_SURROGATE.test(prompt)) {
+    add(ctx, {
+      field: 'prompt',
+      value: excerpt(prompt),
+      message: 'prompt contains broken Unicode (an unpaired UTF-16 surrogate); fix the text encoding',
+    });
   } else if (prompt.includes('\u0000')) {
     add(ctx, {
       field: 'prompt',
@@ -235,7 +258,12 @@ function checkFamily(ctx: Context, family: ModelFamily): void {
     const value = ctx.raw.outputCompression as number;
     if (!family.supportsOutputCompression) {
       add(ctx, unsupported('outputCompression', value, family, name));
-    } else if (outputFormat !== 'jpeg' && outputFormat !== 'webp' && !ctx.bad.has('outputFormat')) {
+    } else if (
+      outputFormat !== 'jpeg' &&
+      outputFormat !== 'webp' &&
+      value !== 100 && // 100 is the default: a no-op the spec's own examples send with png
+      !ctx.bad.has('outputFormat')
+    ) {
       add(ctx, {
         field: 'outputCompression',
         value,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createImageClient } from '../src/client.js';
-import { ImageError, TransportError } from '../src/errors.js';
+import { ImageError, RESPONSE_TOO_LARGE, TransportError } from '../src/errors.js';
 import type { ClientOptions, HttpRequest, ProgressEvent } from '../src/types.js';
 import { b64, fakePng, imagesBody, json, raw, recordingSleep, scripted, sse } from './scripted-transport.js';
 
@@ -94,6 +94,19 @@ describe('createImageClient: generate', () => {
     expect(error.kind).toBe('invalid_request');
     expect(error.message).toContain('1792x1024');
     expect(error.problems?.some((p) => p.field === 'size')).toBe(true);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('refuses a request that is not an object as such (null, a list), before any network call', async () => {
+    const { transport, requests } = scripted([]);
+    for (const input of [null, ['a fox'], 'a fox']) {
+      const error = await rejection(client({ transport }).generate(input as never));
+      expect(error.kind).toBe('invalid_request');
+      expect(error.problems?.map((p) => p.field)).toEqual(['request']);
+      expect(error.message).toMatch(/must be an object/);
+      const edit = await rejection(client({ transport }).edit(input as never));
+      expect(edit.problems?.map((p) => p.field)).toEqual(['request']);
+    }
     expect(requests).toHaveLength(0);
   });
 
@@ -363,6 +376,18 @@ describe('createImageClient: URL results', () => {
     expect(requests[1]?.maxResponseBytes).toBe(1000);
   });
 
+  it('names maxDownloadBytes when the transport itself stops a download at the cap', async () => {
+    const { transport } = scripted([
+      json(200, { created: 1, data: [{ url: 'https://blob.example.net/big.png' }] }),
+      new TransportError('bad_response', 'The response is larger than the 1000-byte limit', RESPONSE_TOO_LARGE),
+    ]);
+    const error = await rejection(
+      client({ transport, maxDownloadBytes: 1000 }).generate({ prompt: 'x', model: 'dall-e-2', responseFormat: 'url' }),
+    );
+    expect(error.kind).toBe('bad_response');
+    expect(error.message).toMatch(/1000-byte download limit \(maxDownloadBytes\)/);
+  });
+
   it('explains an expired URL (403) and does not retry it', async () => {
     const { transport, requests } = scripted([
       json(200, { created: 1, data: [{ url: 'https://blob.example.net/old.png?sig=abc' }] }),
@@ -373,6 +398,7 @@ describe('createImageClient: URL results', () => {
     );
     expect(error.kind).toBe('bad_response');
     expect(error.message).toMatch(/expired/);
+    expect(error.code).toBe('url_expired');
     expect(error.message).not.toContain('sig=abc');
     expect(requests).toHaveLength(2);
   });

@@ -42,6 +42,17 @@ describe('encodeMultipart', () => {
     expect([...form.keys()]).toEqual(['image', 'n', 'we"ird\r\nname']);
   });
 
+  it('refuses a content type with control characters (no header injection) and escapes NUL in file names', () => {
+    const file = { name: 'image', filename: 'a.png', data: new Uint8Array([1]) };
+    expect(() => encodeMultipart([{ ...file, contentType: 'image/png\r\nX-Injected: 1' }], 'b')).toThrow(
+      /content type/,
+    );
+    const text = new TextDecoder().decode(
+      encodeMultipart([{ ...file, filename: 'a\u0000b.png', contentType: 'image/png' }], 'b').body,
+    );
+    expect(text).toContain('filename="a%00b.png"');
+  });
+
   it('makes valid random boundaries and rejects invalid ones', () => {
     const boundary = randomBoundary(() => 0.5);
     expect(boundary).toMatch(/^----BrushworkBoundary8{24}$/);

@@ -198,6 +198,10 @@ describe('qualities, styles and GPT-only fields per family', () => {
     expect(validateGenerate({ prompt: P, model: 'gpt-image-2', outputFormat: 'webp', outputCompression: 100 }).ok).toBe(
       true,
     );
+    // 100 is the default: the spec's own example sends it with png.
+    expect(validateGenerate({ prompt: P, model: 'gpt-image-2', outputFormat: 'png', outputCompression: 100 }).ok).toBe(
+      true,
+    );
     expect(messages({ prompt: P, model: 'gpt-image-2', outputCompression: 50 })).toEqual([
       'outputCompression only applies to jpeg or webp output, not png; set outputFormat to jpeg or webp, or remove outputCompression',
     ]);
@@ -231,6 +235,21 @@ describe('prompt', () => {
     expect(messages({ prompt: null })).toEqual(['prompt is required; describe the image you want']);
     expect(messages({ prompt: '   \n' })).toEqual(['prompt is empty; describe the image you want']);
     expect(messages({ prompt: 42 })).toEqual(['prompt must be a string, got the number 42']);
+  });
+
+  it('counts a prompt of only invisible format characters as empty', () => {
+    for (const prompt of ['\u200B\u200B', '\u202E', '\u2066\u2069', '\uFEFF \u00A0']) {
+      expect(messages({ prompt })).toEqual(['prompt is empty; describe the image you want']);
+    }
+    expect(accepts({ prompt: 'a fox \u200B in snow' }).ok).toBe(true);
+  });
+
+  it('rejects broken Unicode (unpaired surrogates) but keeps real astral characters', () => {
+    expect(messages({ prompt: '\uD800' })).toEqual([
+      'prompt contains broken Unicode (an unpaired UTF-16 surrogate); fix the text encoding',
+    ]);
+    expect(problemsOf({ prompt: 'a red fox \uDC00 in the snow' })[0]?.field).toBe('prompt');
+    expect(accepts({ prompt: 'a red fox 🦊 in the snow' }).ok).toBe(true);
   });
 
   it('rejects NUL bytes', () => {
@@ -419,6 +438,18 @@ describe('validateEdit', () => {
       responseFormat: 'b64_json',
     });
     expect(outcome.ok).toBe(true);
+  });
+
+  it('refuses file names and media types that would break out of their multipart header', () => {
+    const problems = (image: Record<string, unknown>) => {
+      const outcome = validateEdit({ prompt: P, model: 'gpt-image-2', images: [{ bytes: png(64, 64), ...image }] });
+      return outcome.ok ? [] : outcome.problems;
+    };
+    expect(problems({ mimeType: 'image/png\r\nX-Injected: 1' }).map((p) => p.field)).toEqual(['images[0].mimeType']);
+    expect(problems({ mimeType: 'image/png' })).toEqual([]);
+    expect(problems({ filename: 'a\u0000.png' }).map((p) => p.field)).toEqual(['images[0].filename']);
+    expect(problems({ filename: 'a"b.png' }).map((p) => p.field)).toEqual(['images[0].filename']);
+    expect(problems({ filename: 'fox (final) – ünïcode.png' })).toEqual([]);
   });
 
   it('enforces DALL-E 2 input rules', () => {

@@ -8,6 +8,7 @@ import { createGotTransport } from '@brushwork/core/got';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { parseConfig } from './config.js';
 import { startHttpServer } from './http.js';
+import { createMemoryPacer, exposeGc } from './memory.js';
 import { redact } from './messages.js';
 import { createBrushworkServer, SERVER_VERSION } from './server.js';
 
@@ -31,7 +32,9 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${redact(line, config.secrets)}\n`);
   for (const notice of notices) log(`brushwork-mcp: ${notice}`);
 
-  const transport = config.provider.kind === 'sandbox' ? undefined : createGotTransport();
+  // Large answers arrive as many short-lived socket buffers: the pacer frees them as they die (memory.ts).
+  const transport =
+    config.provider.kind === 'sandbox' ? undefined : createMemoryPacer(exposeGc()).wrap(createGotTransport());
   const deps = { log, ...(transport ? { transport } : {}) };
 
   if (config.transport === 'http') {

@@ -56,6 +56,9 @@ export function filenameProblem(name: string): string | undefined {
   if (name === '.' || name === '..' || name.startsWith('.')) return 'filename must not start with a dot';
   if (/[\u0000-\u001f\u007f<>:"|?*]/.test(name))
     return 'filename must not contain control characters or any of <>:"|?*';
+  // Bidi controls make a name display as something else ("fox\u202Egnp.exe" shows as "foxexe.png").
+  if (/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(name))
+    return 'filename must not contain bidirectional text controls (U+202A-U+202E, U+2066-U+2069, U+200E/F, U+061C)';
   return undefined;
 }
 

@@ -10,6 +10,30 @@ type Metadata = Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
 // Previews are one-off: libvips' operation cache (up to 50 MB by default) would only hold memory.
 sharp.cache(false);
 
+/**
+ * Previews made at once, process-wide. Each one decodes the whole image in libvips (a 1536x1024 PNG is
+ * ~5 MB of pixels, a 3840x2160 one ~25 MB) on a thread-pool thread, and glibc keeps what each thread
+ * freed in that thread's own arena: ten at once cost ~60 MB of resident memory that never comes back,
+ * one at a time costs one decode. A small preview takes tens of ms, so the queue stays short.
+ */
+export const PREVIEW_CONCURRENCY = 1;
+
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function exclusive<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= PREVIEW_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await work();
+  } finally {
+    // Hand the slot straight to the next in line (running stays the same), or free it.
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
 export interface Preview {
   /** Base64. */
   data: string;
@@ -31,8 +55,13 @@ export function base64Length(bytes: number): number {
  * One preview whose base64 is at most `budget` characters, or undefined when even the smallest try
  * does not fit (or the bytes are not a readable image).
  */
-export async function makePreview(bytes: Uint8Array, budget: number): Promise<Preview | undefined> {
+export async function makePreview(image: Uint8Array | string, budget: number): Promise<Preview | undefined> {
   if (budget < 200) return undefined;
+  return exclusive(() => previewOf(image, budget));
+}
+
+/** `image`: the bytes, or the path of a saved file (libvips reads it as it decodes). */
+async function previewOf(bytes: Uint8Array | string, budget: number): Promise<Preview | undefined> {
   let meta: Metadata;
   try {
     meta = await sharp(bytes).metadata();
@@ -79,7 +108,10 @@ export async function makePreview(bytes: Uint8Array, budget: number): Promise<Pr
  * Previews for several images sharing one budget (base64 characters), an equal share each, made in
  * parallel (sharp works on its own threads).
  */
-export async function makePreviews(images: readonly Uint8Array[], budget: number): Promise<(Preview | undefined)[]> {
+export async function makePreviews(
+  images: readonly (Uint8Array | string)[],
+  budget: number,
+): Promise<(Preview | undefined)[]> {
   if (images.length === 0) return [];
   const share = Math.floor(Math.max(0, budget) / images.length);
   return Promise.all(images.map((bytes) => makePreview(bytes, share)));

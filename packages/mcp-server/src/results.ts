@@ -3,7 +3,7 @@
  * to the inline budget, a resource_link per file, a text summary and structuredContent matching
  * `imageOutputShape`.
  */
-import type { ImageResult } from '@brushwork/core';
+import { type ImageResult, releaseBytes } from '@brushwork/core';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ServerConfig } from './config.js';
@@ -145,11 +145,14 @@ export async function deliverImages(result: ImageResult, context: DeliverContext
   });
   const budget =
     config.maxInlineBytes - draft.length - ENVELOPE_OVERHEAD - PER_IMAGE_OVERHEAD * images.length - 64 * images.length;
+  // The files hold the images now: free the in-memory copies at once (several MB each; with many calls
+  // in flight they would otherwise wait for the garbage collector) and make the previews from the files.
+  for (const image of result.images) releaseBytes(image.bytes);
   progress.phase('Making previews');
   const previews =
     budget > 0
       ? await makePreviews(
-          result.images.map((image) => image.bytes),
+          saved.map((file) => file.path),
           budget,
         )
       : images.map(() => undefined);

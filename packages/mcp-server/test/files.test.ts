@@ -39,6 +39,8 @@ describe('filenameProblem', () => {
     ['', /empty/],
     ['what?', /<>:"\|\?\*/],
     ['x'.repeat(121), /longer than/],
+    ['fox\u202Egnp.exe', /bidirectional/],
+    ['fox\u2066name', /bidirectional/],
   ])('rejects %j', (name, pattern) => {
     expect(filenameProblem(name)).toMatch(pattern);
   });

@@ -138,6 +138,13 @@ describe('fields follow the core model table', () => {
     );
   });
 
+  it('the model list loads without a credential (the sandbox has none), so the editor asks for it', () => {
+    const model = description.properties.find((property) => property.name === 'model');
+    const listMode = model?.modes?.find((mode) => mode.name === 'list');
+    expect(listMode?.typeOptions?.searchListMethod).toBe('searchModels');
+    expect(listMode?.typeOptions?.skipCredentialsCheckInRLC).toBe(true);
+  });
+
   it('defaults: the current GPT image model, binary property data, concurrency 10, usable as a tool', () => {
     const model = description.properties.find((property) => property.name === 'model');
     expect(model?.default).toEqual({ mode: 'list', value: 'gpt-image-2' });

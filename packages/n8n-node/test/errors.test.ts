@@ -168,6 +168,39 @@ describe('errors from the provider', () => {
     expect(error.description).toMatch(/Base URL/);
   });
 
+  it('a body cut short (n8n throws ERR_BAD_RESPONSE) is retried like a reset and the image still arrives', async () => {
+    let attempts = 0;
+    const { output, calls } = await run({
+      parameters: { ...parameters, options: { maxRetries: 1 } },
+      credentials,
+      respond: () => {
+        attempts += 1;
+        if (attempts === 1) {
+          throw Object.assign(new Error('aborted'), { code: 'ERR_BAD_RESPONSE' });
+        }
+        return jsonResponse(200, { created: 1, data: [{ b64_json: pngBase64(8, 8) }] });
+      },
+    });
+    expect(calls).toHaveLength(2);
+    expect(output).toHaveLength(1);
+    expect(output[0]?.json.size).toBe('8x8');
+  });
+
+  it('an answer that is not an image result says to run again, then to check the base URL', async () => {
+    const { error, calls } = await failure({
+      parameters,
+      credentials,
+      respond: () => ({
+        statusCode: 200,
+        headers: { 'content-type': 'text/html' },
+        body: Buffer.from('<html>hi</html>'),
+      }),
+    });
+    expect(calls).toHaveLength(1);
+    expect(error.description).toMatch(/run again/);
+    expect(error.description).toMatch(/Base URL/);
+  });
+
   it('a missing credential is reported, not thrown as something else', async () => {
     const { error } = await failure({ parameters, credentials: {} });
     expect(error).toBeInstanceOf(NodeOperationError);

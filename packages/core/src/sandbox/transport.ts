@@ -5,7 +5,7 @@
  * timers, no Node-only APIs: it runs wherever the core runs, n8n's sandbox included.
  */
 import { encodeBase64 } from '../base64.js';
-import { TransportError } from '../errors.js';
+import { RESPONSE_TOO_LARGE, TransportError } from '../errors.js';
 import { readImageSize } from '../image/sniff.js';
 import { resolveFamily } from '../models.js';
 import type { HttpRequest, HttpResponse, InputImage, ModelFamily, OutputFormat, Transport } from '../types.js';
@@ -152,6 +152,7 @@ export function createSandboxTransport(options: SandboxTransportOptions = {}): T
       throw new TransportError(
         'bad_response',
         `The response body (${reply.body.length} bytes) is larger than the limit of ${request.maxResponseBytes} bytes`,
+        RESPONSE_TOO_LARGE,
       );
     }
     if (reply.chunks && !request.stream) {

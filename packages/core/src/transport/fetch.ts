@@ -3,8 +3,8 @@
  * redirects followed (any status is a response), per-attempt timeout, AbortSignal, response size cap,
  * optional streaming.
  */
-import { concatChunks } from '../body.js';
-import { TransportError } from '../errors.js';
+import { BodyCollector, declaredBodyLength } from '../body.js';
+import { RESPONSE_TOO_LARGE, TransportError } from '../errors.js';
 import type { HttpRequest, HttpResponse, Transport } from '../types.js';
 
 export interface FetchTransportOptions {
@@ -52,6 +52,18 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** fetch says only "fetch failed"; the socket's own words ("read ECONNRESET") are in the cause. */
+function innermostMessage(error: unknown): string | undefined {
+  let found: string | undefined;
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const message = (current as { message?: unknown }).message;
+    if (typeof message === 'string' && message) found = message;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return found;
+}
+
 function toTransportError(error: unknown, attempt: Attempt, request: HttpRequest): TransportError {
   if (error instanceof TransportError) return error;
   const reason = attempt.reason();
@@ -60,7 +72,7 @@ function toTransportError(error: unknown, attempt: Attempt, request: HttpRequest
   }
   if (reason === 'cancelled') return new TransportError('cancelled', 'The request was cancelled');
   const code = errorCode(error);
-  return new TransportError('network', `Connection failed${code ? ` (${code})` : ''}`, code);
+  return new TransportError('network', innermostMessage(error) ?? 'no detail from the network layer', code);
 }
 
 function headersOf(response: Response): Record<string, string> {
@@ -73,7 +85,7 @@ function headersOf(response: Response): Record<string, string> {
 }
 
 function tooLarge(limit: number): TransportError {
-  return new TransportError('bad_response', `The response is larger than the ${limit}-byte limit`);
+  return new TransportError('bad_response', `The response is larger than the ${limit}-byte limit`, RESPONSE_TOO_LARGE);
 }
 
 async function* readChunks(
@@ -135,13 +147,9 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Trans
       result.chunks = readChunks(response, attempt, request);
       return result;
     }
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for await (const chunk of readChunks(response, attempt, request)) {
-      chunks.push(chunk);
-      total += chunk.length;
-    }
-    result.body = chunks.length === 0 ? new Uint8Array(0) : concatChunks(chunks, total);
+    const collector = new BodyCollector(declaredBodyLength(headers));
+    for await (const chunk of readChunks(response, attempt, request)) collector.push(chunk);
+    result.body = collector.finish();
     return result;
   };
 }

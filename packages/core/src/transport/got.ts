@@ -4,14 +4,16 @@
  * followed (the client decides), decompression on, keep-alive agents, per-attempt timeout, abort
  * signal, response size cap, optional streaming.
  *
- * The body is received through got's stream interface and joined into one Buffer (one copy), which
- * skips the promise API's extra buffering and JSON handling: core parses the bytes itself.
+ * The body is received through got's stream interface straight into one Buffer sized from
+ * content-length (no chunk list, no join), which skips the promise API's extra buffering and JSON
+ * handling: core parses the bytes itself.
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import got, { type Got } from 'got';
-import { TransportError } from '../errors.js';
+import { BodyCollector, declaredBodyLength } from '../body.js';
+import { RESPONSE_TOO_LARGE, TransportError } from '../errors.js';
 import type { HttpRequest, HttpResponse, Transport } from '../types.js';
 
 export interface GotTransportOptions {
@@ -49,15 +51,12 @@ function toTransportError(error: unknown, request: HttpRequest): TransportError 
   if (name === 'AbortError' || errorCode === 'ERR_ABORTED') {
     return new TransportError('cancelled', 'The request was cancelled');
   }
-  return new TransportError(
-    'network',
-    `Connection failed${errorCode ? ` (${errorCode})` : ''}: ${message ?? 'unknown error'}`,
-    errorCode,
-  );
+  // The classifier adds "The connection failed (CODE)"; the detail is the socket's own words.
+  return new TransportError('network', message || 'no detail from the network layer', errorCode);
 }
 
 function tooLarge(limit: number): TransportError {
-  return new TransportError('bad_response', `The response is larger than the ${limit}-byte limit`);
+  return new TransportError('bad_response', `The response is larger than the ${limit}-byte limit`, RESPONSE_TOO_LARGE);
 }
 
 function bodyFor(body: string | Uint8Array | undefined): string | Buffer | undefined {
@@ -65,26 +64,41 @@ function bodyFor(body: string | Uint8Array | undefined): string | Buffer | undef
   return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 
-/** The whole body as one Buffer, enforcing the size cap as chunks arrive. */
-function collect(stream: Readable, request: HttpRequest): Promise<Buffer> {
+/**
+ * The whole body as one array (allocated once from content-length when declared), enforcing the size
+ * cap as chunks arrive.
+ */
+/** Frees a chunk's memory now when it is a whole buffer of its own (it was copied into the body). */
+function discard(chunk: Buffer): void {
+  const buffer = chunk.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+  if (chunk.byteOffset === 0 && chunk.byteLength === buffer.byteLength && typeof buffer.transfer === 'function') {
+    buffer.transfer(0);
+  }
+}
+
+function collect(
+  stream: Readable,
+  request: HttpRequest,
+  declared: number | undefined,
+  discardChunks: boolean,
+): Promise<Uint8Array> {
   const limit = request.maxResponseBytes;
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
+  return new Promise<Uint8Array>((resolve, reject) => {
+    const collector = new BodyCollector(declared);
     let overflow: TransportError | undefined;
     stream.on('data', (chunk: Buffer) => {
       if (overflow) return;
-      total += chunk.length;
-      if (limit !== undefined && total > limit) {
+      if (limit !== undefined && collector.total + chunk.length > limit) {
         // got wraps errors passed to destroy(): keep ours and reject with it directly.
         overflow = tooLarge(limit);
         reject(overflow);
         stream.destroy();
         return;
       }
-      chunks.push(chunk);
+      const kept = collector.push(chunk);
+      if (!kept && discardChunks) discard(chunk);
     });
-    stream.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total)));
+    stream.once('end', () => resolve(collector.finish()));
     stream.once('error', (error) => reject(overflow ?? toTransportError(error, request)));
   });
 }
@@ -121,6 +135,8 @@ export function createGotTransport(options: GotTransportOptions = {}): Transport
     agent,
   });
   const userAgent = options.userAgent ?? 'brushwork';
+  // Our own got instance: nobody else listens to its chunks, so copied ones can be freed at once.
+  const ownGot = options.got === undefined;
 
   return async (request): Promise<HttpResponse> => {
     if (request.signal?.aborted) throw new TransportError('cancelled', 'The request was cancelled');
@@ -143,8 +159,8 @@ export function createGotTransport(options: GotTransportOptions = {}): Transport
     });
     const result: HttpResponse = { status: response.statusCode ?? 0, headers: headersOf(response.headers) };
     const limit = request.maxResponseBytes;
-    const declared = Number(result.headers['content-length']);
-    if (limit !== undefined && Number.isFinite(declared) && declared > limit) {
+    const onWire = Number(result.headers['content-length']);
+    if (limit !== undefined && Number.isFinite(onWire) && onWire > limit) {
       stream.destroy();
       throw tooLarge(limit);
     }
@@ -153,7 +169,7 @@ export function createGotTransport(options: GotTransportOptions = {}): Transport
       result.chunks = iterate(stream, request);
       return result;
     }
-    result.body = await collect(stream, request);
+    result.body = await collect(stream, request, declaredBodyLength(result.headers), ownGot);
     return result;
   };
 }

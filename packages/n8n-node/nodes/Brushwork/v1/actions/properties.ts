@@ -53,7 +53,7 @@ export const properties: INodeProperties[] = [
         name: 'list',
         type: 'list',
         placeholder: 'Select a model...',
-        typeOptions: { searchListMethod: 'searchModels', searchable: true },
+        typeOptions: { searchListMethod: 'searchModels', searchable: true, skipCredentialsCheckInRLC: true },
       },
       {
         displayName: 'ID',

@@ -116,10 +116,21 @@ export function describeError(error: ImageError, context: ErrorContext): string 
     case 'server':
       return `The provider had a server error${error.status ? ` (${error.status})` : ''}, still after ${context.maxRetries} retries. Try again later.`;
     case 'bad_response':
-      return 'The provider answered with something that is not an image result. Check the Base URL / Endpoint.';
+      if (isExpiredDownload(error)) {
+        return 'The image’s download URL had expired before it was fetched (OpenAI URLs last 60 minutes). Run the node again.';
+      }
+      return (
+        `The provider’s answer${error.status ? ` (HTTP ${error.status})` : ''} was not a readable image result. ` +
+        'If it happens once, run again; if it repeats, check the Base URL / Endpoint in the credential.'
+      );
     case 'cancelled':
       return 'The execution was cancelled.';
   }
+}
+
+/** A URL result whose download was refused the way expired signed URLs are. */
+function isExpiredDownload(error: ImageError): boolean {
+  return error.code === 'url_expired' || (/expired/i.test(error.message) && /download/i.test(error.message));
 }
 
 function asImageError(error: unknown): ImageError | undefined {

@@ -13,7 +13,12 @@ export async function imageItems(
   const items: INodeExecutionData[] = [];
   for (const image of result.images) {
     const fileName = imageFileName({ prompt: request.prompt, index: image.index, extension: image.extension, date });
-    const binary = await context.helpers.prepareBinaryData(Buffer.from(image.bytes), fileName, image.mimeType);
+    // A view on the decoded bytes, not a copy: a 4K PNG is tens of MB.
+    const binary = await context.helpers.prepareBinaryData(
+      Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength),
+      fileName,
+      image.mimeType,
+    );
     binary.fileExtension = image.extension;
     const json: IDataObject = {
       prompt: request.prompt,

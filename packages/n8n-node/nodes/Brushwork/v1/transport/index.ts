@@ -99,12 +99,18 @@ export function toTransportError(error: unknown, signal?: AbortSignal): Transpor
   ) {
     return new TransportError('timeout', 'The request timed out before the server answered.', code);
   }
-  if (codes.includes('ERR_FR_MAX_BODY_LENGTH_EXCEEDED') || codes.includes('ERR_BAD_RESPONSE')) {
-    return new TransportError('bad_response', 'The response could not be read whole.', code);
+  if (codes.includes('ERR_FR_MAX_BODY_LENGTH_EXCEEDED')) {
+    return new TransportError('bad_response', 'The response is larger than the allowed size.', code);
+  }
+  if (codes.includes('ERR_BAD_RESPONSE')) {
+    // Status errors are never thrown here (ignoreHttpStatusErrors), so this is a body cut short: the
+    // connection closed mid-answer. Like a reset, that is worth another attempt.
+    return new TransportError('network', 'The connection closed before the whole answer arrived.', 'ERR_BAD_RESPONSE');
   }
   const known = codes.find((c) => NETWORK_CODES.has(c));
-  const detail = known ? ` (${known})` : '';
-  return new TransportError('network', `The connection to the server failed${detail}.`, code);
+  // The core's classifier adds "The connection failed (CODE)"; the detail is the socket's own words.
+  const detail = messages.filter(Boolean).at(-1) ?? 'no detail from the network layer';
+  return new TransportError('network', detail, known ?? code);
 }
 
 /** Rejects as soon as the signal aborts (n8n's helper only listens to the execution's own signal). */

@@ -2,7 +2,7 @@ import type { EditRequest, ImageClient, InputImage } from '@brushwork/core';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { imageItems } from '../../helpers/output';
 import { modelFields, unsupportedNotices } from './fields';
-import { readImageRequest } from './request';
+import { FAST, readImageRequest } from './request';
 
 export const description: INodeProperties[] = [
   ...unsupportedNotices('edit'),
@@ -66,7 +66,7 @@ export async function execute(
   const request: EditRequest = { ...base, images };
   const maskProperty = String(this.getNodeParameter('maskProperty', itemIndex, '')).trim();
   if (maskProperty) request.mask = await readBinary(this, itemIndex, maskProperty);
-  const inputFidelity = String(this.getNodeParameter('inputFidelity', itemIndex, '') ?? '').trim();
+  const inputFidelity = String(this.getNodeParameter('inputFidelity', itemIndex, '', FAST) ?? '').trim();
   if (inputFidelity === 'high' || inputFidelity === 'low') request.inputFidelity = inputFidelity;
   const result = await client.edit(request, { signal });
   const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;

@@ -3,6 +3,15 @@ import { resolveFamily, type ImageRequest } from '@brushwork/core';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { CUSTOM_SIZE, type Operation } from './fields';
 
+/**
+ * Read options for the model-dependent fields. n8n's schema check after each read looks for the field's
+ * first displayed definition, evaluating every definition's display conditions (the model regexes of
+ * fields.ts, run by n8n's slow safe-regex engine): about 15 ms per item for a dozen reads, which capped
+ * throughput at the default concurrency. The check only acts on `validateType` fields, resource mappers and
+ * collections, and the node declares none of those here: the core validates the values instead.
+ */
+export const FAST = { skipValidation: true } as const;
+
 /** The node's options collection. */
 export interface NodeOptions {
   timeout?: number;
@@ -17,20 +26,20 @@ export function readOptions(context: IExecuteFunctions, itemIndex: number): Node
 
 /** The model id of the resource locator ('' when none). */
 export function readModel(context: IExecuteFunctions, itemIndex: number): string {
-  const value = context.getNodeParameter('model', itemIndex, '', { extractValue: true }) as unknown;
+  const value = context.getNodeParameter('model', itemIndex, '', { extractValue: true, ...FAST }) as unknown;
   if (value && typeof value === 'object' && 'value' in value) return String((value as IDataObject).value ?? '').trim();
   return typeof value === 'string' ? value.trim() : String(value ?? '');
 }
 
 function text(context: IExecuteFunctions, name: string, itemIndex: number): string | undefined {
-  const value = context.getNodeParameter(name, itemIndex, '') as unknown;
+  const value = context.getNodeParameter(name, itemIndex, '', FAST) as unknown;
   if (value === undefined || value === null) return undefined;
   const trimmed = String(value).trim();
   return trimmed === '' ? undefined : trimmed;
 }
 
 function numberParameter(context: IExecuteFunctions, name: string, itemIndex: number): number | undefined {
-  const value = context.getNodeParameter(name, itemIndex, '') as unknown;
+  const value = context.getNodeParameter(name, itemIndex, '', FAST) as unknown;
   if (value === '' || value === undefined || value === null) return undefined;
   return typeof value === 'number' ? value : Number(value);
 }

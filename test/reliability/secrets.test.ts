@@ -1,0 +1,134 @@
+// The canary key on the paths where a key most often leaks: the upstream refusing it (401 with a masked
+// echo), Azure's api-key header, a connection that fails, a request that times out, the MCP tool
+// reporting a bad key. Errors are scanned as they leave the process (message, JSON, util.inspect,
+// stack, cause chain), with everything written to stdout/stderr/console meanwhile. The requests the fake
+// received are scanned too: the key belongs in the auth header only, never in a URL or a body.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ImageError } from '@brushwork/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeUpstream } from '../fake-upstream/index.ts';
+import { greyPng } from '../fake-upstream/test-helpers.ts';
+import { recordFigures, verdict } from './figures.ts';
+import { azureProvider, coreClient, openaiProvider, startCanaryFake, startMcpOnFake, textOf } from './harness.ts';
+import { CANARY_KEY, captureOutput, SecretScanner } from './secrets.ts';
+
+let fake: FakeUpstream;
+beforeAll(async () => {
+  // the canary is NOT accepted here: every call is refused with 401 and the fake echoes a masked key
+  fake = await startCanaryFake({ validKeys: ['sk-test-the-only-valid-key'] });
+});
+afterAll(async () => {
+  await fake?.close();
+});
+
+describe('the canary key never leaves the process in errors, logs or requests', () => {
+  it('core: refused key (OpenAI and Azure), connection refused, timeout, fan-out errors', async () => {
+    const scanner = new SecretScanner();
+    const errors: unknown[] = [];
+    const { lines } = await captureOutput(async () => {
+      const openai = coreClient(openaiProvider(fake));
+      const azure = coreClient(azureProvider(fake));
+      const closedPort = await new Promise<number>((resolve) => {
+        const server = createServer();
+        server.listen(0, '127.0.0.1', () => {
+          const { port } = server.address() as AddressInfo;
+          server.close(() => resolve(port));
+        });
+      });
+      const nowhere = coreClient(
+        { kind: 'openai', apiKey: CANARY_KEY, baseUrl: `http://127.0.0.1:${closedPort}/v1` },
+        { maxRetries: 1, timeoutMs: 2000 },
+      );
+      const hanging = coreClient(
+        { kind: 'compatible', baseUrl: fake.openaiBaseUrl, apiKey: CANARY_KEY, headers: { 'x-api-key': CANARY_KEY } },
+        { timeoutMs: 100, maxRetries: 1 },
+      );
+      const attempts: Array<() => Promise<unknown>> = [
+        () => openai.client.generate({ prompt: 'a fox', model: 'gpt-image-2' }),
+        () => openai.client.generate({ prompt: 'three foxes', model: 'dall-e-3', n: 3 }),
+        () =>
+          openai.client.edit({
+            prompt: 'a hat',
+            model: 'gpt-image-2',
+            images: [{ bytes: greyPng(16, 16) }],
+          }),
+        () => openai.client.listModels(),
+        () => azure.client.generate({ prompt: 'a fox' }),
+        () => nowhere.client.generate({ prompt: 'a fox', model: 'gpt-image-2' }),
+        () => {
+          fake.inject({ kind: 'hang', times: 2 });
+          return hanging.client.generate({ prompt: 'a fox', model: 'gpt-image-2' });
+        },
+      ];
+      for (const attempt of attempts) {
+        try {
+          await attempt();
+          errors.push(new Error('expected a failure'));
+        } catch (error) {
+          errors.push(error);
+          console.error(error);
+          console.log(String(error), JSON.stringify(error));
+        }
+      }
+    });
+    errors.forEach((error, i) => {
+      scanner.value(`error ${i}`, error);
+    });
+    scanner.lines('captured output', lines);
+    for (const entry of fake.log)
+      scanner.value(`request ${entry.seq} as received (path, query, body)`, {
+        path: entry.path,
+        query: entry.query,
+        body: entry.body,
+      });
+    const kinds = errors.map((e) => (e instanceof ImageError ? e.kind : `not an ImageError: ${String(e)}`));
+    console.log(
+      `secrets (core): ${errors.length} failures, kinds ${kinds.join(', ')}; ${scanner.scanned} texts scanned, ${scanner.hits.length} occurrences`,
+    );
+    await recordFigures({
+      suite: 'core-secrets',
+      title: 'Canary key on failure paths (core)',
+      rows: [
+        { figure: 'failure paths exercised', value: errors.length },
+        { figure: 'texts scanned', value: scanner.scanned },
+        {
+          figure: 'canary key occurrences',
+          value: scanner.hits.length,
+          target: '0',
+          verdict: verdict(scanner.hits.length === 0),
+        },
+      ],
+    });
+    expect(kinds).toEqual([
+      'authentication',
+      'authentication',
+      'authentication',
+      'authentication',
+      'authentication',
+      'network',
+      'timeout',
+    ]);
+    // the fake did see the key: the 401s answer it (masked)
+    expect(fake.log.some((e) => e.authValid === false)).toBe(true);
+    expect(scanner.hits, scanner.report()).toEqual([]);
+  });
+
+  it('MCP: a refused key becomes an isError result and a log line without the key', async () => {
+    const h = await startMcpOnFake(fake);
+    try {
+      const scanner = new SecretScanner();
+      const { value: result, lines } = await captureOutput(() =>
+        h.call('generate_image', { prompt: 'a fox', size: '256x256' }),
+      );
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/Authentication failed/);
+      scanner.value('tool result', result).lines('server log', h.logs).lines('captured output', lines);
+      await scanner.dir(h.outputDir);
+      expect(h.logs.length).toBeGreaterThan(0);
+      expect(scanner.hits, scanner.report()).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+});
