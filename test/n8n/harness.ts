@@ -300,7 +300,10 @@ export function parseRawOutput(stdout: string): ExecutionResult {
   // n8n prints a few log lines first; the JSON starts with a line holding only "{".
   const start = stdout.search(/^\{\s*$/m);
   if (start < 0) throw new Error(`no JSON in n8n output:\n${stdout.slice(0, 2000)}`);
-  const raw = JSON.parse(stdout.slice(start)) as {
+  // It ends at the first line holding only "}" (nested lines are indented); log lines may follow it.
+  const endMatch = /^\}\s*$/m.exec(stdout.slice(start));
+  const end = endMatch ? start + endMatch.index + 1 : stdout.length;
+  const raw = JSON.parse(stdout.slice(start, end)) as {
     data: {
       resultData: { runData: Record<string, Array<{ data?: { main?: ItemJson[][] }; error?: { message: string } }>> };
     };

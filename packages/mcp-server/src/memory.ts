@@ -50,7 +50,7 @@ export interface PacerOptions {
 
 export function createMemoryPacer(gc: GcFunction | undefined, options: PacerOptions = {}): MemoryPacer {
   const intervalMs = options.intervalMs ?? 20;
-  const everyBytes = options.everyBytes ?? 2 * 1024 * 1024;
+  const everyBytes = options.everyBytes ?? 1024 * 1024;
   const bufferBytes = options.bufferBytes ?? (() => process.memoryUsage().arrayBuffers);
   let inFlight = 0;
   let timer: ReturnType<typeof setInterval> | undefined;

@@ -68,20 +68,7 @@ function bodyFor(body: string | Uint8Array | undefined): string | Buffer | undef
  * The whole body as one array (allocated once from content-length when declared), enforcing the size
  * cap as chunks arrive.
  */
-/** Frees a chunk's memory now when it is a whole buffer of its own (it was copied into the body). */
-function discard(chunk: Buffer): void {
-  const buffer = chunk.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
-  if (chunk.byteOffset === 0 && chunk.byteLength === buffer.byteLength && typeof buffer.transfer === 'function') {
-    buffer.transfer(0);
-  }
-}
-
-function collect(
-  stream: Readable,
-  request: HttpRequest,
-  declared: number | undefined,
-  discardChunks: boolean,
-): Promise<Uint8Array> {
+function collect(stream: Readable, request: HttpRequest, declared: number | undefined): Promise<Uint8Array> {
   const limit = request.maxResponseBytes;
   return new Promise<Uint8Array>((resolve, reject) => {
     const collector = new BodyCollector(declared);
@@ -95,8 +82,9 @@ function collect(
         stream.destroy();
         return;
       }
-      const kept = collector.push(chunk);
-      if (!kept && discardChunks) discard(chunk);
+      // Chunks belong to Node's HTTP parser: copied into the body, never freed or detached here (a
+      // detached socket buffer cut answers short).
+      collector.push(chunk);
     });
     stream.once('end', () => resolve(collector.finish()));
     stream.once('error', (error) => reject(overflow ?? toTransportError(error, request)));
@@ -135,9 +123,6 @@ export function createGotTransport(options: GotTransportOptions = {}): Transport
     agent,
   });
   const userAgent = options.userAgent ?? 'brushwork';
-  // Our own got instance: nobody else listens to its chunks, so copied ones can be freed at once.
-  const ownGot = options.got === undefined;
-
   return async (request): Promise<HttpResponse> => {
     if (request.signal?.aborted) throw new TransportError('cancelled', 'The request was cancelled');
     const headers = { 'user-agent': userAgent, ...request.headers };
@@ -169,7 +154,7 @@ export function createGotTransport(options: GotTransportOptions = {}): Transport
       result.chunks = iterate(stream, request);
       return result;
     }
-    result.body = await collect(stream, request, declaredBodyLength(result.headers), ownGot);
+    result.body = await collect(stream, request, declaredBodyLength(result.headers));
     return result;
   };
 }

@@ -9,8 +9,19 @@
  *
  * Statuses are never thrown (`ignoreHttpStatusErrors`): the core classifies and retries them. Failures
  * without a response become a core `TransportError`.
+ *
+ * The body is asked for as a stream and handed to the core as `chunks`: the core copies them into one
+ * array allocated from content-length and frees it as soon as the images are decoded. With n8n's
+ * `arraybuffer` encoding, axios keeps every chunk and then concatenates them (twice a 4K answer's
+ * 33 MB at once), and the resulting body can only go when the garbage collector gets round to it.
  */
-import { TransportError, type HttpRequest, type HttpResponse, type Transport } from '@brushwork/core';
+import {
+  RESPONSE_TOO_LARGE,
+  TransportError,
+  type HttpRequest,
+  type HttpResponse,
+  type Transport,
+} from '@brushwork/core';
 import type {
   IExecuteFunctions,
   IHttpRequestMethods,
@@ -113,6 +124,51 @@ export function toTransportError(error: unknown, signal?: AbortSignal): Transpor
   return new TransportError('network', detail, known ?? code);
 }
 
+function tooLarge(limit: number): TransportError {
+  return new TransportError('bad_response', `The response is larger than the ${limit}-byte limit`, RESPONSE_TOO_LARGE);
+}
+
+/** A streamed body as n8n returns it for `encoding: 'stream'` (a Node Readable; no import needed). */
+interface BodyStream extends AsyncIterable<Uint8Array> {
+  destroy?(error?: Error): void;
+  destroyed?: boolean;
+  on?(event: 'error', listener: (error: unknown) => void): unknown;
+}
+
+function isBodyStream(body: unknown): body is BodyStream {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    !(body instanceof Uint8Array) &&
+    typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
+  );
+}
+
+/**
+ * The body's chunks for the core, enforcing the size cap and the signal as they arrive; any failure
+ * while reading becomes a TransportError. The stream is always closed at the end.
+ */
+async function* readChunks(stream: BodyStream, request: HttpRequest): AsyncGenerator<Uint8Array, void, undefined> {
+  const limit = request.maxResponseBytes;
+  const signal = request.signal;
+  const onAbort = () => stream.destroy?.(new TransportError('cancelled', 'The request was cancelled.'));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let total = 0;
+  try {
+    if (signal?.aborted) throw new TransportError('cancelled', 'The request was cancelled.');
+    for await (const chunk of stream) {
+      total += chunk.length;
+      if (limit !== undefined && total > limit) throw tooLarge(limit);
+      yield chunk;
+    }
+  } catch (error) {
+    throw toTransportError(error, signal);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (!stream.destroyed) stream.destroy?.();
+  }
+}
+
 /** Rejects as soon as the signal aborts (n8n's helper only listens to the execution's own signal). */
 function whenAborted(signal: AbortSignal | undefined): { promise: Promise<never>; dispose: () => void } {
   if (!signal) return { promise: new Promise<never>(() => {}), dispose: () => {} };
@@ -141,7 +197,7 @@ export function createN8nTransport(context: RequestContext, credentialType: stri
       url: request.url,
       method: request.method as IHttpRequestMethods,
       headers,
-      encoding: 'arraybuffer',
+      encoding: 'stream',
       returnFullResponse: true,
       ignoreHttpStatusErrors: true,
       json: false,
@@ -159,11 +215,25 @@ export function createN8nTransport(context: RequestContext, credentialType: stri
         ? context.helpers.httpRequestWithAuthentication.call(context, credentialType, options)
         : context.helpers.httpRequest(options);
       const response = await Promise.race([sent, aborted.promise]);
-      return {
-        status: Number(response.statusCode),
-        headers: toPlainHeaders(response.headers),
-        body: toBytes(response.body),
-      };
+      const status = Number(response.statusCode);
+      const responseHeaders = toPlainHeaders(response.headers);
+      const body: unknown = response.body;
+      if (!isBodyStream(body)) return { status, headers: responseHeaders, body: toBytes(body) };
+      // Until the core reads it, an error on the stream (a reset) must not go unhandled; reading
+      // reports it.
+      body.on?.('error', () => {});
+      const declared = Number(responseHeaders['content-length']);
+      if (request.maxResponseBytes !== undefined && Number.isFinite(declared) && declared > request.maxResponseBytes) {
+        body.destroy?.();
+        throw tooLarge(request.maxResponseBytes);
+      }
+      const chunks = readChunks(body, request);
+      if (status >= 200 && status < 300) return { status, headers: responseHeaders, chunks };
+      // Other statuses (errors, redirects) are small and not always read by the core: read them now so
+      // the connection is never left half-read.
+      const parts: Uint8Array[] = [];
+      for await (const chunk of chunks) parts.push(chunk);
+      return { status, headers: responseHeaders, body: Buffer.concat(parts) };
     } catch (error) {
       throw toTransportError(error, request.signal);
     } finally {
