@@ -3,8 +3,6 @@
 // the server runs its offline sandbox. Run from the repo root with Node 24 after `pnpm build`.
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const serverPackage = fileURLToPath(new URL('../packages/mcp-server/package.json', import.meta.url));
@@ -25,7 +23,9 @@ const { Client } = await sdk('client/index.js');
 const { StdioClientTransport } = await sdk('client/stdio.js');
 
 const live = Boolean(process.env.OPENAI_API_KEY || process.env.AZURE_OPENAI_API_KEY);
-const outputDir = process.env.BRUSHWORK_OUTPUT_DIR || join(tmpdir(), 'brushwork-demo', 'mcp');
+// Next to the n8n demo's images: brushwork-output/ in the repo (git-ignored).
+const outputDir =
+  process.env.BRUSHWORK_OUTPUT_DIR || fileURLToPath(new URL('../brushwork-output/mcp/', import.meta.url));
 const env = { ...process.env, BRUSHWORK_OUTPUT_DIR: outputDir };
 
 const transport = new StdioClientTransport({ command: process.execPath, args: [cli], env, stderr: 'pipe' });

@@ -1,5 +1,5 @@
 /** ImageResult → n8n items: one per image, binary with the right type and name, paired to its input. */
-import { imageFileName, type ImageRequest, type ImageResult } from '@brushwork/core';
+import { imageFileName, releaseBytes, type ImageRequest, type ImageResult } from '@brushwork/core';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 export async function imageItems(
@@ -19,6 +19,10 @@ export async function imageItems(
       fileName,
       image.mimeType,
     );
+    // n8n has stored the image (base64 in the item, or written to disk): free the decoded bytes now
+    // rather than at the garbage collector's leisure, before n8n goes on to serialise the output.
+    // `result` is not read again after this (only arrays the core allocated itself are freed).
+    releaseBytes(image.bytes);
     binary.fileExtension = image.extension;
     const json: IDataObject = {
       prompt: request.prompt,

@@ -10,12 +10,14 @@
  * Statuses are never thrown (`ignoreHttpStatusErrors`): the core classifies and retries them. Failures
  * without a response become a core `TransportError`.
  *
- * The body is asked for as a stream and handed to the core as `chunks`: the core copies them into one
- * array allocated from content-length and frees it as soon as the images are decoded. With n8n's
+ * The body is asked for as a stream and copied into one array allocated from content-length (each
+ * chunk freed once copied); the core frees that array as soon as the images are decoded. With n8n's
  * `arraybuffer` encoding, axios keeps every chunk and then concatenates them (twice a 4K answer's
  * 33 MB at once), and the resulting body can only go when the garbage collector gets round to it.
  */
 import {
+  BodyCollector,
+  declaredBodyLength,
   RESPONSE_TOO_LARGE,
   TransportError,
   type HttpRequest,
@@ -169,6 +171,30 @@ async function* readChunks(stream: BodyStream, request: HttpRequest): AsyncGener
   }
 }
 
+/**
+ * Frees a chunk's memory now when it is a whole buffer of its own: it has just been copied into the
+ * body, and nothing else holds a stream chunk once it has been read. Left to the garbage collector,
+ * the chunks of a 33 MB answer pile up to tens of MB before a collection.
+ */
+function discard(chunk: Uint8Array): void {
+  const buffer = chunk.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+  if (chunk.byteOffset === 0 && chunk.byteLength === buffer.byteLength && typeof buffer.transfer === 'function') {
+    buffer.transfer(0);
+  }
+}
+
+/**
+ * The whole body in one array, allocated once from content-length when declared. The core's collector
+ * marks it as the response's own, so the core frees it as soon as the images are decoded.
+ */
+async function collectBody(chunks: AsyncIterable<Uint8Array>, declared: number | undefined): Promise<Uint8Array> {
+  const collector = new BodyCollector(declared);
+  for await (const chunk of chunks) {
+    if (!collector.push(chunk)) discard(chunk);
+  }
+  return collector.finish();
+}
+
 /** Rejects as soon as the signal aborts (n8n's helper only listens to the execution's own signal). */
 function whenAborted(signal: AbortSignal | undefined): { promise: Promise<never>; dispose: () => void } {
   if (!signal) return { promise: new Promise<never>(() => {}), dispose: () => {} };
@@ -228,12 +254,9 @@ export function createN8nTransport(context: RequestContext, credentialType: stri
         throw tooLarge(request.maxResponseBytes);
       }
       const chunks = readChunks(body, request);
-      if (status >= 200 && status < 300) return { status, headers: responseHeaders, chunks };
-      // Other statuses (errors, redirects) are small and not always read by the core: read them now so
-      // the connection is never left half-read.
-      const parts: Uint8Array[] = [];
-      for await (const chunk of chunks) parts.push(chunk);
-      return { status, headers: responseHeaders, body: Buffer.concat(parts) };
+      // Event streams (partial images) go to the core as they arrive.
+      if (request.stream && status >= 200 && status < 300) return { status, headers: responseHeaders, chunks };
+      return { status, headers: responseHeaders, body: await collectBody(chunks, declaredBodyLength(responseHeaders)) };
     } catch (error) {
       throw toTransportError(error, request.signal);
     } finally {
