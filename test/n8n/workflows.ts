@@ -27,7 +27,9 @@ export interface WorkflowJson {
 export interface Branch {
   /** Unique; the Brushwork node is called `${name}`, its feeders `${name} prompts` / `${name} items`. */
   name: string;
+  /** One item `{ prompt }` each; or give `items` (whole item JSONs, for expressions beyond the prompt). */
   prompts: string[];
+  items?: Array<Record<string, unknown>>;
   parameters: Record<string, unknown>;
   credentials?: NodeJson['credentials'];
   continueOnFail?: boolean;
@@ -64,7 +66,11 @@ export function workflow(id: string, name: string, branches: Branch[]): Workflow
         type: 'n8n-nodes-base.set',
         typeVersion: 3.4,
         position: [240, y],
-        parameters: { mode: 'raw', jsonOutput: JSON.stringify({ prompt: branch.prompts }), options: {} },
+        parameters: {
+          mode: 'raw',
+          jsonOutput: JSON.stringify({ items: branch.items ?? branch.prompts.map((prompt) => ({ prompt })) }),
+          options: {},
+        },
       },
       {
         id: `${i}-items`,
@@ -72,7 +78,7 @@ export function workflow(id: string, name: string, branches: Branch[]): Workflow
         type: 'n8n-nodes-base.splitOut',
         typeVersion: 1,
         position: [480, y],
-        parameters: { fieldToSplitOut: 'prompt', options: {} },
+        parameters: { fieldToSplitOut: 'items', options: {} },
       },
       {
         id: `${i}-brushwork`,

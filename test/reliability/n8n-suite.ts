@@ -27,7 +27,7 @@ import {
   packPackage,
   parseRawOutput,
 } from '../n8n/harness.ts';
-import { BRUSHWORK_TYPE, model } from '../n8n/workflows.ts';
+import { model, workflow } from '../n8n/workflows.ts';
 import { type BadInputCase, expressionParameters, n8nCorpus, PROFILES, reducedCorpus } from './n8n-bad-inputs.ts';
 import type { FigureRow } from './figures.ts';
 import { type ReliabilityScale, theoreticalMinimumMs } from './scale.ts';
@@ -93,57 +93,11 @@ export interface BranchSpec {
 
 /** Manual Trigger → for each branch: Set (raw JSON `{items}`) → Split Out → Brushwork. No Code node. */
 export function itemsWorkflow(id: string, name: string, branches: BranchSpec[]): object {
-  const nodes: object[] = [
-    {
-      id: 'trigger',
-      name: 'Start',
-      type: 'n8n-nodes-base.manualTrigger',
-      typeVersion: 1,
-      position: [0, 0],
-      parameters: {},
-    },
-  ];
-  const start: Array<{ node: string; type: 'main'; index: number }> = [];
-  const connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }> = {
-    Start: { main: [start] },
-  };
-  branches.forEach((branch, i) => {
-    const y = i * 220;
-    const data = `${branch.name} data`;
-    const split = `${branch.name} items`;
-    nodes.push(
-      {
-        id: `${i}-data`,
-        name: data,
-        type: 'n8n-nodes-base.set',
-        typeVersion: 3.4,
-        position: [240, y],
-        parameters: { mode: 'raw', jsonOutput: JSON.stringify({ items: branch.items }), options: {} },
-      },
-      {
-        id: `${i}-split`,
-        name: split,
-        type: 'n8n-nodes-base.splitOut',
-        typeVersion: 1,
-        position: [480, y],
-        parameters: { fieldToSplitOut: 'items', options: {} },
-      },
-      {
-        id: `${i}-brushwork`,
-        name: branch.name,
-        type: BRUSHWORK_TYPE,
-        typeVersion: 1,
-        position: [720, y],
-        parameters: { resource: 'image', operation: 'generate', prompt: '={{ $json.prompt }}', ...branch.parameters },
-        ...(branch.credentials ? { credentials: branch.credentials } : {}),
-        ...(branch.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
-      },
-    );
-    start.push({ node: data, type: 'main', index: 0 });
-    connections[data] = { main: [[{ node: split, type: 'main', index: 0 }]] };
-    connections[split] = { main: [[{ node: branch.name, type: 'main', index: 0 }]] };
-  });
-  return { id, name, active: false, nodes, connections, settings: { executionOrder: 'v1' }, pinData: {} };
+  return workflow(
+    id,
+    name,
+    branches.map(({ items, ...branch }) => ({ ...branch, prompts: [], items })),
+  );
 }
 
 // ───────────────────────────── the plan ─────────────────────────────
