@@ -56,8 +56,14 @@ const STEP = 48 * 1024;
  * Decodes base64 held as bytes (ASCII, e.g. a slice of a JSON body) into a new array of exactly the
  * decoded size, without ever building one string of the whole value: Node decodes it natively in
  * small steps straight into the output. Same result as `decodeBase64` of the same text.
+ *
+ * `inPlace`: decode into `bytes` itself, from its start (the caller owns `bytes` and is done with
+ * everything in it but the base64): the result is then a view on `bytes`, and no second array as
+ * large as the image is ever allocated. Safe because the output (3 bytes per 4 characters) never
+ * catches up with the characters still to be read. Without Node's Buffer, or for input that is not
+ * plain base64, the result is a new array as usual.
  */
-export function decodeBase64Bytes(bytes: Uint8Array, start = 0, end = bytes.length): Uint8Array {
+export function decodeBase64Bytes(bytes: Uint8Array, start = 0, end = bytes.length, inPlace = false): Uint8Array {
   const BufferImpl = (globalThis as unknown as { Buffer?: NodeBufferStatic }).Buffer;
   if (!BufferImpl) {
     let text = '';
@@ -74,7 +80,7 @@ export function decodeBase64Bytes(bytes: Uint8Array, start = 0, end = bytes.leng
   // 4n+1 characters is never valid base64: decode it the lenient way below.
   if (rest === 1) return decodeBase64(slice(start, end));
   const size = Math.floor(chars / 4) * 3 + (rest === 0 ? 0 : rest - 1);
-  const out = BufferImpl.allocUnsafe(size);
+  const out = inPlace ? buf : BufferImpl.allocUnsafe(size);
   let written = 0;
   for (let s = start; s < stop; s += STEP) {
     const e = Math.min(s + STEP, stop);
@@ -89,5 +95,5 @@ export function decodeBase64Bytes(bytes: Uint8Array, start = 0, end = bytes.leng
     }
     written += got;
   }
-  return out;
+  return inPlace ? out.subarray(0, size) : out;
 }

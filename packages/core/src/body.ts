@@ -54,6 +54,24 @@ export function isOwnBody(body: Uint8Array): boolean {
   return ownBodies.has(body);
 }
 
+/**
+ * Arrays that are the only user of their buffer without spanning all of it: an image decoded in place
+ * at the start of its own body (see `handOverBody`). `releaseBytes` frees their whole buffer.
+ */
+const ownViews = new WeakSet<Uint8Array>();
+
+/**
+ * Moves ownership of an own body to `view`, a view from the start of the same buffer that now holds
+ * what is left of the body (an image decoded in place). The body itself is no longer own (releasing
+ * it does nothing); the view is, and releasing it frees the whole buffer. Returns `view`.
+ */
+export function handOverBody(body: Uint8Array, view: Uint8Array): Uint8Array {
+  if (!ownBodies.delete(body) || view.buffer !== body.buffer || view.byteOffset !== 0) return view;
+  ownBodies.add(view);
+  ownViews.add(view);
+  return view;
+}
+
 interface TransferableBuffer {
   transfer?(length: number): ArrayBuffer;
   readonly byteLength: number;
@@ -69,8 +87,9 @@ export function releaseBytes(bytes: Uint8Array): boolean {
   if (!ownBodies.has(bytes)) return false;
   ownBodies.delete(bytes);
   const buffer = bytes.buffer as unknown as TransferableBuffer;
-  // Only when the array is the whole buffer (never a slice of a shared pool).
-  if (typeof buffer.transfer !== 'function' || bytes.byteOffset !== 0 || bytes.byteLength !== buffer.byteLength) {
+  // Only when the array is the whole buffer (never a slice of a shared pool), or owns all of it.
+  const whole = bytes.byteOffset === 0 && (bytes.byteLength === buffer.byteLength || ownViews.has(bytes));
+  if (typeof buffer.transfer !== 'function' || !whole) {
     return false;
   }
   buffer.transfer(0);

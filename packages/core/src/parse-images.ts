@@ -4,7 +4,7 @@
  * a malformed answer never crashes the caller.
  */
 import { decodeBase64, decodeBase64Bytes } from './base64.js';
-import { markOwnBody } from './body.js';
+import { handOverBody, isOwnBody, markOwnBody } from './body.js';
 import { ImageError } from './errors.js';
 import { readImageSize, sniffImageType } from './image/sniff.js';
 import type { GeneratedImage, Usage } from './types.js';
@@ -257,13 +257,26 @@ export function parseImagesBodyDecoded(
   for (const slot of scanned.slots) slot.item.b64_json = 'AAAA';
   const parsed = readImagesJson(scanned.json, context);
   const data = (scanned.json as { data: unknown[] }).data;
+  // One image in a body nobody else holds (the core's transports' own): decode it over the body
+  // itself, so the body and the image are never in memory side by side (33 + 25 MB for a 4K PNG).
+  const inPlace =
+    scanned.slots.length === 1 &&
+    body instanceof Uint8Array &&
+    isOwnBody(body) &&
+    body.byteOffset === 0 &&
+    body.byteLength === body.buffer.byteLength;
   for (const { item, start, end } of scanned.slots) {
     const image = parsed.data[data.indexOf(item)];
     if (!image) continue;
     delete image.b64Json;
-    const bytes = decodeBase64Bytes(scanned.buf, start, end);
-    // A fresh array of the image alone: whoever ends up holding it may free it early (releaseBytes).
-    if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) markOwnBody(bytes);
+    const bytes = decodeBase64Bytes(scanned.buf, start, end, inPlace);
+    if (inPlace && bytes.buffer === body.buffer) {
+      // The body is now the image: its holder may free it early through the image (releaseBytes).
+      handOverBody(body, bytes);
+    } else if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) {
+      // A fresh array of the image alone: whoever ends up holding it may free it early (releaseBytes).
+      markOwnBody(bytes);
+    }
     image.bytes = bytes;
   }
   return parsed;

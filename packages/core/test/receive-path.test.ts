@@ -15,6 +15,10 @@ describe('decodeBase64Bytes', () => {
       const text = data.toString('base64');
       const decoded = decodeBase64Bytes(ascii(`xx"${text}"yy`), 3, 3 + text.length);
       expect(Buffer.from(decoded).equals(data)).toBe(true);
+      const inPlace = ascii(`xx"${text}"yy`);
+      const over = decodeBase64Bytes(inPlace, 3, 3 + text.length, true);
+      expect(Buffer.from(over).equals(data)).toBe(true);
+      if (length > 0) expect(over.buffer).toBe(inPlace.buffer);
       const unpadded = text.replace(/=+$/, '');
       expect(Buffer.from(decodeBase64Bytes(ascii(unpadded))).equals(data)).toBe(true);
       const urlSafe = text.replace(/\+/g, '-').replace(/\//g, '_');
@@ -67,6 +71,34 @@ describe('parseImagesBodyDecoded', () => {
       expect(first).toHaveLength(0);
     });
   }
+
+  it('decodes a lone image over its own body (one buffer, no second copy), the same bytes, freeable', () => {
+    const image = randomBytes(200_003);
+    const json = JSON.stringify({ created: 5, data: [{ b64_json: image.toString('base64'), revised_prompt: 'r' }] });
+    const collector = new BodyCollector(json.length);
+    collector.push(ascii(json));
+    const body = collector.finish();
+    expect(isOwnBody(body)).toBe(true);
+    const parsed = parseImagesBodyDecoded(body);
+    const bytes = parsed.data[0]?.bytes as Uint8Array;
+    expect(Buffer.from(bytes).equals(image)).toBe(true);
+    expect(parsed.data[0]?.revisedPrompt).toBe('r');
+    expect(bytes.buffer).toBe(body.buffer);
+    expect(isOwnBody(body)).toBe(false);
+    expect(releaseBytes(body)).toBe(false);
+    expect(releaseBytes(bytes)).toBe(true);
+    expect(bytes).toHaveLength(0);
+  });
+
+  it('never decodes over a body it does not own', () => {
+    const image = randomBytes(120_000);
+    const body = ascii(JSON.stringify({ data: [{ b64_json: image.toString('base64') }] }));
+    const copy = Buffer.from(body);
+    const bytes = parseImagesBodyDecoded(body).data[0]?.bytes as Uint8Array;
+    expect(Buffer.from(bytes).equals(image)).toBe(true);
+    expect(bytes.buffer).not.toBe(body.buffer);
+    expect(Buffer.from(body).equals(copy)).toBe(true);
+  });
 
   it('falls back to the plain parse (strings) for small or escaped bodies', () => {
     const small = parseImagesBodyDecoded(ascii(JSON.stringify({ data: [{ b64_json: 'AAAA' }] })));

@@ -143,7 +143,7 @@ describe('Generate Image: OpenAI credential, HTTP through n8n helpers', () => {
     expect(call.options).toMatchObject({
       method: 'POST',
       url: `${base}/images/generations`,
-      encoding: 'arraybuffer',
+      encoding: 'stream',
       returnFullResponse: true,
       ignoreHttpStatusErrors: true,
       timeout: 120_000,

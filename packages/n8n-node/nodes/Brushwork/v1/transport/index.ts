@@ -10,10 +10,11 @@
  * Statuses are never thrown (`ignoreHttpStatusErrors`): the core classifies and retries them. Failures
  * without a response become a core `TransportError`.
  *
- * The body is asked for as a stream and copied into one array allocated from content-length (each
- * chunk freed once copied); the core frees that array as soon as the images are decoded. With n8n's
- * `arraybuffer` encoding, axios keeps every chunk and then concatenates them (twice a 4K answer's
- * 33 MB at once), and the resulting body can only go when the garbage collector gets round to it.
+ * The body is asked for as a stream and copied into one array allocated from content-length; the
+ * core decodes a single image over that array (no second image-sized array) and frees it once n8n
+ * has the image. With n8n's `arraybuffer` encoding, axios keeps every chunk and then concatenates
+ * them (twice a 4K answer's 33 MB at once), and that body can only go when the garbage collector
+ * gets round to it.
  */
 import {
   BodyCollector,
@@ -172,26 +173,14 @@ async function* readChunks(stream: BodyStream, request: HttpRequest): AsyncGener
 }
 
 /**
- * Frees a chunk's memory now when it is a whole buffer of its own: it has just been copied into the
- * body, and nothing else holds a stream chunk once it has been read. Left to the garbage collector,
- * the chunks of a 33 MB answer pile up to tens of MB before a collection.
- */
-function discard(chunk: Uint8Array): void {
-  const buffer = chunk.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
-  if (chunk.byteOffset === 0 && chunk.byteLength === buffer.byteLength && typeof buffer.transfer === 'function') {
-    buffer.transfer(0);
-  }
-}
-
-/**
  * The whole body in one array, allocated once from content-length when declared. The core's collector
  * marks it as the response's own, so the core frees it as soon as the images are decoded.
  */
 async function collectBody(chunks: AsyncIterable<Uint8Array>, declared: number | undefined): Promise<Uint8Array> {
   const collector = new BodyCollector(declared);
-  for await (const chunk of chunks) {
-    if (!collector.push(chunk)) discard(chunk);
-  }
+  // Chunks belong to Node's HTTP parser: copied, never detached here (a detached socket buffer cut
+  // answers short in the core's got transport).
+  for await (const chunk of chunks) collector.push(chunk);
   return collector.finish();
 }
 
