@@ -36,6 +36,13 @@ const { createBrushworkServer, parseConfig } = await import(pathToFileURL(join(s
 const { createImageClient } = await import(pathToFileURL(require.resolve('@brushwork/core')).href);
 
 const json = process.argv.includes('--json');
+
+/** The Node flags in a script's `#!/usr/bin/env -S node …` line. */
+function shebangNodeFlags(path) {
+  const first = readFileSync(path, 'utf8').split('\n', 1)[0] ?? '';
+  const match = /^#!\S*env\s+(?:-S\s+)?node((?:\s+--[^\s]+)*)\s*$/.exec(first);
+  return match?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+}
 const log = (line) => {
   if (!json) console.log(line);
 };
@@ -149,7 +156,8 @@ async function rss(png) {
   const root = await mkdtemp(join(tmpdir(), 'brushwork-bench-'));
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [cli],
+    // As the bin runs (npx, npm's shims): with the Node flags of its shebang.
+    args: [...shebangNodeFlags(cli), cli],
     env: {
       PATH: process.env.PATH ?? '',
       HOME: root,

@@ -35,10 +35,9 @@ describe('server.json (MCP registry)', () => {
     expect(secrets.sort()).toEqual(['AZURE_OPENAI_API_KEY', 'BRUSHWORK_HTTP_TOKEN', 'OPENAI_API_KEY']);
   });
 
-  it('ships the bin with a shebang', async () => {
+  it('ships the bin with a shebang that runs node with a small young generation', async () => {
     expect(pkg.bin['brushwork-mcp']).toBe('./dist/cli.js');
-    expect(
-      (await readFile(new URL('../src/cli.ts', import.meta.url), 'utf8')).startsWith('#!/usr/bin/env node\n'),
-    ).toBe(true);
+    const first = (await readFile(new URL('../src/cli.ts', import.meta.url), 'utf8')).split('\n', 1)[0];
+    expect(first).toBe('#!/usr/bin/env -S node --max-semi-space-size=2');
   });
 });
