@@ -193,11 +193,13 @@ describe.each(TRANSPORTS)('fan-out over the $name transport', ({ make }) => {
     expect(result.errors).toEqual([]);
   });
 
-  it('every call refused: the request fails with the first call’s error', async () => {
+  it('every call refused: the request fails with the first call’s error, counting all three', async () => {
     fake.inject({ kind: 'insufficient_quota', times: 3 });
     const h = harness(openai(), make(), { concurrency: 1 });
     const error = await imageError(h.client.generate({ prompt: 'a blue heron', model: 'dall-e-3', n: 3 }));
-    expect(error).toMatchObject({ kind: 'quota', call: 0, indexes: [0] });
+    expect(error).toMatchObject({ kind: 'quota', indexes: [0, 1, 2] });
+    expect(error.call).toBeUndefined();
+    expect(error.message).toMatch(/All 3 calls of this request failed: 3 quota \(429\)/);
     expect(generations()).toHaveLength(3);
   });
 

@@ -23,7 +23,7 @@ import {
 import { readOperation } from './providers/azure-legacy.js';
 import { type Provider, providerFor } from './providers/index.js';
 import type { BuildContext, WireRequest } from './providers/wire.js';
-import { DEFAULT_MAX_RETRIES, decideRetry } from './retry.js';
+import { DEFAULT_MAX_RETRIES, decideRetry, retryReason } from './retry.js';
 import { sandboxTransport } from './sandbox/index.js';
 import { timerSleep } from './sleep.js';
 import { readImageStream } from './stream-images.js';
@@ -93,6 +93,32 @@ function tagError(error: ImageError, call: PlannedCall): ImageError {
     call: call.call,
     indexes: call.indexes,
     cause: error.cause ?? error,
+  });
+}
+
+/**
+ * Every fan-out call failed: the first call's error (its kind, status and advice stand for the request),
+ * saying how all of them ended, and costing every image index. Nothing of the others is lost.
+ */
+function allCallsFailed(first: ImageError, errors: readonly ImageError[]): ImageError {
+  const counts = new Map<string, number>();
+  for (const error of errors) counts.set(retryReason(error), (counts.get(retryReason(error)) ?? 0) + 1);
+  const how = [...counts].map(([reason, count]) => `${count} ${reason}`).join(', ');
+  const sentence = first.message.replace(/[.\s]*$/, '');
+  return new ImageError({
+    kind: first.kind,
+    message: `${sentence}. All ${errors.length} calls of this request failed: ${how}.`,
+    status: first.status,
+    code: first.code,
+    param: first.param,
+    type: first.type,
+    requestId: first.requestId,
+    retryable: first.retryable,
+    retryAfterMs: first.retryAfterMs,
+    problems: first.problems,
+    contentFilter: first.contentFilter,
+    indexes: errors.flatMap((error) => error.indexes ?? []).sort((a, b) => a - b),
+    cause: first,
   });
 }
 
@@ -464,7 +490,9 @@ export function createImageClient(options: ClientOptions): ImageClient {
         result.promptFilterResults = value.promptFilterResults;
       }
     });
-    if (result.images.length === 0 && firstError) throw firstError;
+    if (result.images.length === 0 && firstError) {
+      throw result.errors.length > 1 ? allCallsFailed(firstError, result.errors) : firstError;
+    }
     result.created = created ?? Math.floor(now() / 1000);
     return result;
   }

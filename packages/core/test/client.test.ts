@@ -269,7 +269,7 @@ describe('createImageClient: fan-out', () => {
     expect(result.errors[0]).toMatchObject({ kind: 'content_policy', call: 1, indexes: [1] });
   });
 
-  it('throws the first error when no call succeeded', async () => {
+  it('when no call succeeded, throws the first error saying how every call ended, costing every index', async () => {
     const { transport } = scripted(() =>
       json(404, {
         error: { message: 'model not found', type: 'invalid_request_error', code: 'model_not_found', param: null },
@@ -277,8 +277,9 @@ describe('createImageClient: fan-out', () => {
     );
     const error = await rejection(client({ transport }).generate({ prompt: 'x', model: 'dall-e-3', n: 2 }));
     expect(error.kind).toBe('model_not_found');
-    expect(error.call).toBe(0);
-    expect(error.indexes).toEqual([0]);
+    expect(error.call).toBeUndefined();
+    expect(error.indexes).toEqual([0, 1]);
+    expect(error.message).toMatch(/All 2 calls of this request failed: 2 model not found \(404\)\.$/);
   });
 
   it('sends n as asked to a model of unknown family (one call)', async () => {
