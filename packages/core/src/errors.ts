@@ -113,3 +113,8 @@ export class TransportError extends Error {
     super(message);
   }
 }
+
+/** What every transport throws when a body goes over the request's `maxResponseBytes`. */
+export function responseTooLarge(limit: number): TransportError {
+  return new TransportError('bad_response', `The response is larger than the ${limit}-byte limit`, RESPONSE_TOO_LARGE);
+}

@@ -19,7 +19,7 @@ export { timerSleep } from './sleep.js';
 export { encodeMultipart, randomBoundary, type MultipartPart, type EncodedMultipart } from './multipart.js';
 export { createSseParser, parseSseStream, type SseEvent, type SseParser } from './sse.js';
 export { decodeBase64, encodeBase64 } from './base64.js';
-export { BodyCollector, declaredBodyLength, releaseBytes } from './body.js';
+export { BodyCollector, declaredBodyLength, readWholeBody, releaseBytes } from './body.js';
 export { planCalls, runBounded, type PlannedCall } from './fanout.js';
 export * from './image/index.js';
 export * from './sandbox/index.js';

@@ -6,7 +6,7 @@
 import { ImageError } from '../errors.js';
 import { familyById } from '../models.js';
 import type { AzureLegacyProviderConfig, ImageRequest, Problem } from '../types.js';
-import { azureAuthHeaders, azureEndpoint } from './azure.js';
+import { azureAuthHeaders, azureEndpoint, azureEndpointProblems } from './azure.js';
 import type { Provider } from './provider.js';
 import { type BuildContext, jsonGet, jsonPost, type WireRequest } from './wire.js';
 
@@ -75,14 +75,7 @@ export function readOperation(json: unknown, requestId?: string): OperationState
 }
 
 export function azureLegacyConfigProblems(config: AzureLegacyProviderConfig): Problem[] {
-  const problems: Problem[] = [];
-  if (typeof config.endpoint !== 'string' || !/^https?:\/\//i.test(config.endpoint)) {
-    problems.push({
-      field: 'endpoint',
-      value: config.endpoint,
-      message: 'endpoint is required for Azure OpenAI, e.g. https://RESOURCE.openai.azure.com',
-    });
-  }
+  const problems: Problem[] = azureEndpointProblems(config.endpoint);
   if (!config.apiVersion) {
     problems.push({
       field: 'apiVersion',

@@ -69,15 +69,20 @@ export function buildAzureEdit(config: AzureProviderConfig, request: EditRequest
   );
 }
 
-export function azureConfigProblems(config: AzureProviderConfig): Problem[] {
-  const problems: Problem[] = [];
-  if (typeof config.endpoint !== 'string' || !/^https?:\/\//i.test(config.endpoint)) {
-    problems.push({
+/** The Azure endpoint must be an http(s) URL (both Azure providers). */
+export function azureEndpointProblems(endpoint: unknown): Problem[] {
+  if (typeof endpoint === 'string' && /^https?:\/\//i.test(endpoint)) return [];
+  return [
+    {
       field: 'endpoint',
-      value: config.endpoint,
+      value: endpoint,
       message: 'endpoint is required for Azure OpenAI, e.g. https://RESOURCE.openai.azure.com',
-    });
-  }
+    },
+  ];
+}
+
+export function azureConfigProblems(config: AzureProviderConfig): Problem[] {
+  const problems: Problem[] = azureEndpointProblems(config.endpoint);
   if (config.api !== undefined && config.api !== 'deployment' && config.api !== 'v1') {
     problems.push({
       field: 'api',

@@ -5,6 +5,7 @@
  * timers, no Node-only APIs: it runs wherever the core runs, n8n's sandbox included.
  */
 import { encodeBase64 } from '../base64.js';
+import { concatChunks } from '../body.js';
 import { RESPONSE_TOO_LARGE, TransportError } from '../errors.js';
 import { readImageSize } from '../image/sniff.js';
 import { resolveFamily } from '../models.js';
@@ -159,7 +160,7 @@ export function createSandboxTransport(options: SandboxTransportOptions = {}): T
       // The caller did not ask for a stream: hand over the whole SSE text as the body.
       const parts: Uint8Array[] = [];
       for await (const chunk of reply.chunks) parts.push(chunk);
-      reply = { status: reply.status, headers: reply.headers, body: concat(parts) };
+      reply = { status: reply.status, headers: reply.headers, body: concatChunks(parts) };
     }
     const response: HttpResponse = { status: reply.status, headers: reply.headers };
     if (reply.body) response.body = reply.body;
@@ -184,18 +185,6 @@ interface HandlerContext {
 
 function modelNotFound(model: string): ApiErrorBody {
   return apiError(`The model '${model}' does not exist or you do not have access to it.`, null, 'model_not_found');
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 // ───────────────────────────── shared planning ─────────────────────────────

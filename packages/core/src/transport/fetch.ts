@@ -4,7 +4,7 @@
  * optional streaming.
  */
 import { BodyCollector, declaredBodyLength } from '../body.js';
-import { RESPONSE_TOO_LARGE, TransportError } from '../errors.js';
+import { responseTooLarge, TransportError } from '../errors.js';
 import type { HttpRequest, HttpResponse, Transport } from '../types.js';
 
 export interface FetchTransportOptions {
@@ -84,10 +84,6 @@ function headersOf(response: Response): Record<string, string> {
   return headers;
 }
 
-function tooLarge(limit: number): TransportError {
-  return new TransportError('bad_response', `The response is larger than the ${limit}-byte limit`, RESPONSE_TOO_LARGE);
-}
-
 async function* readChunks(
   response: Response,
   attempt: Attempt,
@@ -107,7 +103,7 @@ async function* readChunks(
       }
       if (step.done) return;
       received += step.value.length;
-      if (limit !== undefined && received > limit) throw tooLarge(limit);
+      if (limit !== undefined && received > limit) throw responseTooLarge(limit);
       yield step.value;
     }
   } finally {
@@ -140,7 +136,7 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Trans
     if (limit !== undefined && Number.isFinite(declared) && declared > limit) {
       attempt.done();
       response.body?.cancel().catch(() => {});
-      throw tooLarge(limit);
+      throw responseTooLarge(limit);
     }
     const result: HttpResponse = { status: response.status, headers };
     if (request.stream) {

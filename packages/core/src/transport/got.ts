@@ -13,7 +13,7 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import got, { type Got } from 'got';
 import { BodyCollector, declaredBodyLength } from '../body.js';
-import { RESPONSE_TOO_LARGE, TransportError } from '../errors.js';
+import { responseTooLarge, TransportError } from '../errors.js';
 import type { HttpRequest, HttpResponse, Transport } from '../types.js';
 
 export interface GotTransportOptions {
@@ -55,10 +55,6 @@ function toTransportError(error: unknown, request: HttpRequest): TransportError 
   return new TransportError('network', message || 'no detail from the network layer', errorCode);
 }
 
-function tooLarge(limit: number): TransportError {
-  return new TransportError('bad_response', `The response is larger than the ${limit}-byte limit`, RESPONSE_TOO_LARGE);
-}
-
 function bodyFor(body: string | Uint8Array | undefined): string | Buffer | undefined {
   if (body === undefined || typeof body === 'string') return body;
   return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
@@ -77,7 +73,7 @@ function collect(stream: Readable, request: HttpRequest, declared: number | unde
       if (overflow) return;
       if (limit !== undefined && collector.total + chunk.length > limit) {
         // got wraps errors passed to destroy(): keep ours and reject with it directly.
-        overflow = tooLarge(limit);
+        overflow = responseTooLarge(limit);
         reject(overflow);
         stream.destroy();
         return;
@@ -97,7 +93,7 @@ async function* iterate(stream: Readable, request: HttpRequest): AsyncGenerator<
   try {
     for await (const chunk of stream) {
       total += (chunk as Buffer).length;
-      if (limit !== undefined && total > limit) throw tooLarge(limit);
+      if (limit !== undefined && total > limit) throw responseTooLarge(limit);
       yield chunk as Buffer;
     }
   } catch (error) {
@@ -147,7 +143,7 @@ export function createGotTransport(options: GotTransportOptions = {}): Transport
     const onWire = Number(result.headers['content-length']);
     if (limit !== undefined && Number.isFinite(onWire) && onWire > limit) {
       stream.destroy();
-      throw tooLarge(limit);
+      throw responseTooLarge(limit);
     }
     if (failure) throw toTransportError(failure, request);
     if (request.stream) {

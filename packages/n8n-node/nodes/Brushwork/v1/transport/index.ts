@@ -17,9 +17,8 @@
  * gets round to it.
  */
 import {
-  BodyCollector,
-  declaredBodyLength,
-  RESPONSE_TOO_LARGE,
+  readWholeBody,
+  responseTooLarge,
   TransportError,
   type HttpRequest,
   type HttpResponse,
@@ -127,10 +126,6 @@ export function toTransportError(error: unknown, signal?: AbortSignal): Transpor
   return new TransportError('network', detail, known ?? code);
 }
 
-function tooLarge(limit: number): TransportError {
-  return new TransportError('bad_response', `The response is larger than the ${limit}-byte limit`, RESPONSE_TOO_LARGE);
-}
-
 /** A streamed body as n8n returns it for `encoding: 'stream'` (a Node Readable; no import needed). */
 interface BodyStream extends AsyncIterable<Uint8Array> {
   destroy?(error?: Error): void;
@@ -161,7 +156,7 @@ async function* readChunks(stream: BodyStream, request: HttpRequest): AsyncGener
     if (signal?.aborted) throw new TransportError('cancelled', 'The request was cancelled.');
     for await (const chunk of stream) {
       total += chunk.length;
-      if (limit !== undefined && total > limit) throw tooLarge(limit);
+      if (limit !== undefined && total > limit) throw responseTooLarge(limit);
       yield chunk;
     }
   } catch (error) {
@@ -170,18 +165,6 @@ async function* readChunks(stream: BodyStream, request: HttpRequest): AsyncGener
     signal?.removeEventListener('abort', onAbort);
     if (!stream.destroyed) stream.destroy?.();
   }
-}
-
-/**
- * The whole body in one array, allocated once from content-length when declared. The core's collector
- * marks it as the response's own, so the core frees it as soon as the images are decoded.
- */
-async function collectBody(chunks: AsyncIterable<Uint8Array>, declared: number | undefined): Promise<Uint8Array> {
-  const collector = new BodyCollector(declared);
-  // Chunks belong to Node's HTTP parser: copied, never detached here (a detached socket buffer cut
-  // answers short in the core's got transport).
-  for await (const chunk of chunks) collector.push(chunk);
-  return collector.finish();
 }
 
 /** Rejects as soon as the signal aborts (n8n's helper only listens to the execution's own signal). */
@@ -240,12 +223,17 @@ export function createN8nTransport(context: RequestContext, credentialType: stri
       const declared = Number(responseHeaders['content-length']);
       if (request.maxResponseBytes !== undefined && Number.isFinite(declared) && declared > request.maxResponseBytes) {
         body.destroy?.();
-        throw tooLarge(request.maxResponseBytes);
+        throw responseTooLarge(request.maxResponseBytes);
       }
       const chunks = readChunks(body, request);
       // Event streams (partial images) go to the core as they arrive.
       if (request.stream && status >= 200 && status < 300) return { status, headers: responseHeaders, chunks };
-      return { status, headers: responseHeaders, body: await collectBody(chunks, declaredBodyLength(responseHeaders)) };
+      // The whole body in one array sized from content-length: the core's own, freed once decoded.
+      return {
+        status,
+        headers: responseHeaders,
+        body: await readWholeBody({ status, headers: responseHeaders, chunks }),
+      };
     } catch (error) {
       throw toTransportError(error, request.signal);
     } finally {
