@@ -1,20 +1,11 @@
-// Runs a workflow with the Brushwork node in real n8n 2.40.7 (headless), writes the images it made to
-// brushwork-output/n8n/ and prints where they are. Without OPENAI_API_KEY the node uses its offline
-// sandbox (no key, no network). n8n itself is cached in /root/.cache/brushwork (BRUSHWORK_N8N_DIR); on a
-// machine without it, it is installed first, which takes about 6 minutes once.
+// Runs a workflow with the Brushwork node in real n8n (headless; the pinned 2.40.7 unless
+// BRUSHWORK_N8N_VERSION says otherwise), writes the images it made to brushwork-output/n8n/ and prints where
+// they are. Without OPENAI_API_KEY the node uses its offline sandbox (no key, no network). n8n itself is
+// installed from its pinned lockfile into .n8n-runtime/ in this clone on first use (about 6 minutes, once).
 // Needs the built package: `npx -y pnpm@12.4.2 build` (npm run demo does it).
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  createN8nHome,
-  ensureN8n,
-  execute,
-  importAll,
-  n8nDir,
-  n8nInstalled,
-  packPackage,
-  REPO_ROOT,
-} from '../test/n8n/harness.ts';
+import { createN8nHome, ensureN8n, execute, importAll, packPackage, REPO_ROOT } from '../test/n8n/harness.ts';
 import { model, workflow } from '../test/n8n/workflows.ts';
 
 const WORKFLOW_ID = 'brushworkDemo0001';
@@ -28,10 +19,13 @@ const prompts = [
   'A bowl of ramen seen from above, steam rising, studio lighting',
 ];
 
-if (!n8nInstalled()) {
-  console.log(`n8n is not installed in ${n8nDir()} yet: installing it now (about 6 minutes, once).`);
+try {
+  await ensureN8n((line) => console.log(line));
+} catch (error) {
+  // One line that names the step and the fix (RuntimeInstallError), not a page of npm output.
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
 }
-await ensureN8n((line) => console.log(line));
 
 const started = Date.now();
 const workDir = join(REPO_ROOT, 'brushwork-output', '.n8n-demo-work');

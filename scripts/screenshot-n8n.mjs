@@ -1,4 +1,4 @@
-// Screenshots the Brushwork node's fields in the editor of a real, local n8n 2.40.7, for the package README
+// Screenshots the Brushwork node's fields in the editor of a real, local n8n (the pinned runtime), for the package README
 // (packages/n8n-node/docs/*.png). A manual tool, not part of `npm test`: it needs Chromium (Debian:
 // `apt-get install -y chromium`; CHROMIUM_BIN overrides the binary) and the built package
 // (`npx -y pnpm@12.4.2 build`). Run from the repo root with Node 24:
@@ -25,9 +25,7 @@ import {
   freePort,
   importAll,
   n8nBin,
-  n8nDir,
   n8nEnv,
-  n8nInstalled,
   nodeBin,
   packPackage,
   PACKAGE_DIR,
@@ -424,7 +422,6 @@ async function main(state) {
     throw new Error('packages/n8n-node/dist is missing: run `npx -y pnpm@12.4.2 build` first');
   }
   const chromium = chromiumBin();
-  if (!n8nInstalled()) log(`n8n is not in ${n8nDir()} yet: installing it (about 6 minutes, once)`);
   await ensureN8n(log);
 
   state.workDir = await mkdtemp(join(tmpdir(), 'brushwork-screenshot-'));

@@ -1,4 +1,4 @@
-// Benchmark (issue 4): 50 items through real n8n 2.40.7 against the fake upstream at 1 s latency per image
+// Benchmark (issue 4): 50 items through real n8n (the pinned runtime) against the fake upstream at 1 s latency per image
 // request, Brushwork's Generate Image (default concurrency) vs n8n's own OpenAI node
 // (@n8n/n8n-nodes-langchain.openAi 2.3, image → generate, `openAiApi` credential whose base URL is the fake).
 // Same n8n home, same fake, same model (gpt-image-1-mini, 1024x1024, low), one after the other. Also the

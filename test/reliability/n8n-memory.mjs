@@ -15,7 +15,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { renderImage } from '../fake-upstream/images.ts';
 import { startFakeUpstream } from '../fake-upstream/index.ts';
-import { parseRawOutput } from '../n8n/harness.ts';
+import { N8N_VERSION, parseRawOutput } from '../n8n/harness.ts';
 import { model } from '../n8n/workflows.ts';
 import { itemsWorkflow, prepareHome, runN8nCommand } from './n8n-suite.ts';
 import { CANARY_KEY } from './secrets.ts';
@@ -155,7 +155,7 @@ if (json) {
 } else {
   const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   const lines = [
-    `n8n node memory: one ${BIG} GPT image 2 result (photo-like PNG ${mb(imageBytes)}), real n8n 2.40.7, median of ${runs}`,
+    `n8n node memory: one ${BIG} GPT image 2 result (photo-like PNG ${mb(imageBytes)}), real n8n ${N8N_VERSION}, median of ${runs}`,
     'binary mode   baseline peak   measured peak   above baseline   ratio   target',
   ];
   for (const [mode, m] of Object.entries(figures.modes)) {

@@ -1,4 +1,4 @@
-// Issue 5 through real n8n 2.40.7: one workflow with a branch per concern (fault matrix, pacing, bad
+// Issue 5 through real n8n (the pinned runtime, 2.40.7 by default): one workflow with a branch per concern (fault matrix, pacing, bad
 // inputs), run in one `n8n execute` against three fake upstreams (so their logs never mix), then the
 // analysis: items out vs items in, image identity against the fake's log, error kinds, pacing ratio,
 // bad inputs refused before the network, the canary key scanned for everywhere. Used by n8n.test.ts
@@ -23,6 +23,7 @@ import {
   executeSucceeded,
   type ItemJson,
   type N8nHome,
+  N8N_VERSION,
   n8n,
   packPackage,
   parseRawOutput,
@@ -728,7 +729,7 @@ export function figuresTable(f: N8nReliabilityFigures): string {
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   const lines = [
-    `n8n node reliability (${f.form} form, real n8n 2.40.7)`,
+    `n8n node reliability (${f.form} form, real n8n ${N8N_VERSION})`,
     `fault matrix: ${f.faults.itemsIn} items in, ${f.faults.itemsAnswered} answered, ${f.faults.outputItems} output items (${f.faults.images} images)`,
     `  outcomes by input item: ${outcomes}`,
     `  upstream requests ${f.faults.requests}, faulted ${f.faults.faulted} (${pct(f.faults.faulted, f.faults.requests)}): ${kinds}`,

@@ -1,9 +1,10 @@
-// Issue 5 for the n8n node, in real n8n 2.40.7 (packed package installed as a community package): the fault
+// Issue 5 for the n8n node, in real n8n (the pinned runtime; packed package installed as a community package): the fault
 // matrix, rate-limit pacing, the bad-input corpus and the secrets scan, all as branches of one workflow run
 // by one `n8n execute` (see n8n-suite.ts). Reduced sizes here; RELIABILITY_FULL=1 runs the issue's sizes
 // (100 items, 60 images at 30/minute). Timing is printed, never asserted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_KINDS } from '../fake-upstream/index.ts';
+import { N8N_VERSION } from '../n8n/harness.ts';
 import { recordFigures } from './figures.ts';
 import {
   figureRows,
@@ -26,7 +27,7 @@ beforeAll(async () => {
   // run-full.mjs (RELIABILITY_FIGURES_DIR) collects these for the README's reliability section
   await recordFigures({
     suite: 'n8n',
-    title: 'n8n node in real n8n 2.40.7 (fault matrix, pacing, bad inputs, secrets)',
+    title: `n8n node in real n8n ${N8N_VERSION} (fault matrix, pacing, bad inputs, secrets)`,
     rows: figureRows(figures),
     details: {
       faultsByKind: figures.faults.faultsByKind,
@@ -40,7 +41,7 @@ afterAll(async () => {
   await run?.dispose();
 });
 
-describe(`the n8n node under fire (${scale.form} form, real n8n 2.40.7)`, () => {
+describe(`the n8n node under fire (${scale.form} form, real n8n ${N8N_VERSION})`, () => {
   it('n8n exits cleanly and no node fails the run (Continue On Fail everywhere)', () => {
     expect(figures.exit.problems).toEqual([]);
     expect(run?.nodeErrors).toEqual({});
