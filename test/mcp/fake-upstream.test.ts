@@ -224,6 +224,32 @@ describe('edit_image against the fake OpenAI', () => {
   });
 });
 
+describe('file names that cannot be saved (issue 14, finding 6)', () => {
+  it('are refused before any request, naming filename and the limit; nothing is left on disk', async () => {
+    h = await startMcp(openai());
+    for (const filename of ['字'.repeat(80), '🦊'.repeat(60), 'x'.repeat(230), 'fox\uD800', '\uDC00fox.png']) {
+      const result = await h.call('generate_image', { prompt: 'a fox', filename, n: 2 });
+      expect(result.isError, filename).toBe(true);
+      expect(result.isError ? textOf(result) : '').toMatch(/filename/);
+    }
+    expect(textOf(await h.call('generate_image', { prompt: 'a fox', filename: '字'.repeat(80) }))).toMatch(/255 bytes/);
+    expect(fake.log).toHaveLength(0);
+    expect(await h.files()).toEqual([]);
+  });
+
+  it('saves long names that fit (120 ASCII characters, several images)', async () => {
+    h = await startMcp(openai());
+    const result = await h.call('generate_image', {
+      prompt: 'a fox',
+      filename: 'f'.repeat(120),
+      n: 2,
+      size: '1024x1024',
+    });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(await h.files()).toEqual([`${'f'.repeat(120)}-1.png`, `${'f'.repeat(120)}-2.png`]);
+  });
+});
+
 describe('list_models against the fake OpenAI', () => {
   it('lists only image models, with capabilities', async () => {
     h = await startMcp(openai());

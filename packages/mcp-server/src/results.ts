@@ -85,10 +85,12 @@ export async function deliverImages(result: ImageResult, context: DeliverContext
   });
   progress.phase(`Saving ${result.images.length} image${result.images.length === 1 ? '' : 's'} to ${config.outputDir}`);
   const saved: SavedFile[] = [];
+  let uris: string[];
   try {
     for (const [i, image] of result.images.entries()) {
       saved.push(await saveNewFile(config.outputDir, names[i]!, image.bytes, signal));
     }
+    uris = saved.map((file) => resourceUri(file.fileName));
     if (signal.aborted) throw new CancelledError('cancelled while saving');
   } catch (error) {
     await removeFiles(saved.map((file) => file.path));
@@ -103,7 +105,7 @@ export async function deliverImages(result: ImageResult, context: DeliverContext
   const images = result.images.map((image, i) => ({
     index: image.index,
     path: saved[i]!.path,
-    uri: resourceUri(saved[i]!.fileName),
+    uri: uris[i]!,
     mimeType: image.mimeType,
     width: image.width,
     height: image.height,
