@@ -261,6 +261,33 @@ describe('list_models against the fake OpenAI', () => {
   });
 });
 
+describe('list_models under load (issue 14)', () => {
+  it('answers repeated and concurrent calls from one upstream request (a short cache)', async () => {
+    h = await startMcp(openai());
+    const harness = h;
+    const first = await Promise.all(Array.from({ length: 5 }, () => harness.call('list_models', {})));
+    const later = await harness.call('list_models', {});
+    expect(fake.log.filter((e) => e.route === 'openai.models')).toHaveLength(1);
+    for (const result of [...first, later]) {
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toEqual(first[0]!.structuredContent);
+    }
+  });
+
+  it('does not keep a failure: the next call asks again', async () => {
+    h = await startMcp(openai());
+    fake.inject({
+      kind: 'status',
+      status: 401,
+      route: 'openai.models',
+      body: JSON.stringify({ error: { message: 'nope', type: 'invalid_request_error' } }),
+    });
+    expect((await h.call('list_models', {})).isError).toBe(true);
+    expect((await h.call('list_models', {})).isError).toBeFalsy();
+    expect(fake.log.filter((e) => e.route === 'openai.models')).toHaveLength(2);
+  });
+});
+
 describe('Azure OpenAI', () => {
   it('generates through a deployment and describes the deployment model', async () => {
     h = await startMcp({
