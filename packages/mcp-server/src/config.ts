@@ -128,9 +128,9 @@ export function helpText(): string {
   ];
   for (const [flag, env, help] of SETTINGS) lines.push(`  --${flag.padEnd(20)} ${env.padEnd(30)} ${help}`);
   lines.push(
-    `  --http                                           serve Streamable HTTP instead of stdio`,
-    `  --port N                                         HTTP port (default ${DEFAULT_HTTP_PORT})`,
-    `  --host H                                         HTTP bind address (default ${DEFAULT_HTTP_HOST})`,
+    `  --http                                              serve Streamable HTTP instead of stdio`,
+    `  --port N                                            HTTP port (default ${DEFAULT_HTTP_PORT})`,
+    `  --host H                                            HTTP bind address (default ${DEFAULT_HTTP_HOST})`,
     '  --help, --version',
     '',
     'With no API key at all the server runs the offline sandbox (placeholder images, no network).',
