@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -220,12 +221,20 @@ describe('reads race a symlink swap (issue 14, finding 1)', () => {
       } catch {}
     }`;
   const READS = 4000;
+  /** Kills the swapper and waits until it is gone (it must not write into a directory being removed). */
+  const stop = (child: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve();
+      else {
+        child.once('exit', () => resolve());
+        child.kill();
+      }
+    });
 
   it('never serves an outside byte from resources or edit inputs', async () => {
     const secret = 'OUTSIDE-SECRET-bytes';
     await writeFile(join(root, 'secret.png'), secret);
     await writeFile(join(out, 'race.png'), 'INSIDE-bytes');
-    const { spawn } = await import('node:child_process');
     const swapper = spawn(process.execPath, ['-e', SWAPPER, out, join(root, 'secret.png')], { stdio: 'ignore' });
     const seen = { outside: 0, inside: 0, refused: 0 };
     const tally = (bytes: Uint8Array | undefined) => {
@@ -243,7 +252,7 @@ describe('reads race a symlink swap (issue 14, finding 1)', () => {
         (await readInputImage('images[0]', 'race.png', { outputDir: out, inputDirs: [] })).bytes;
       await Promise.all([loop(saved), loop(saved), loop(input), loop(input)]);
     } finally {
-      swapper.kill();
+      await stop(swapper);
     }
     expect(seen.outside, JSON.stringify(seen)).toBe(0);
     expect(seen.inside + seen.refused).toBe(READS);
@@ -262,7 +271,6 @@ describe('reads race a symlink swap (issue 14, finding 1)', () => {
         } catch {}
       }`;
     await writeFile(join(out, 'race.png'), Buffer.alloc(100, 83));
-    const { spawn } = await import('node:child_process');
     const swapper = spawn(process.execPath, ['-e', GROWER, out], { stdio: 'ignore' });
     let largest = 0;
     try {
@@ -275,7 +283,7 @@ describe('reads race a symlink swap (issue 14, finding 1)', () => {
         (await readInputImage('images[0]', 'race.png', { outputDir: out, inputDirs: [], maxBytes: 4096 })).bytes;
       await Promise.all([loop(saved), loop(saved), loop(input), loop(input)]);
     } finally {
-      swapper.kill();
+      await stop(swapper);
     }
     expect(largest).toBeGreaterThan(0);
     expect(largest).toBeLessThanOrEqual(4096);
