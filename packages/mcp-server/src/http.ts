@@ -222,9 +222,12 @@ export async function startHttpServer(
       if (sessions.get(id) === session) sessions.delete(id);
     };
     use(session, req, res);
-    await server.connect(transport);
-    await transport.handleRequest(req, res);
-    if (transport.sessionId !== id) await closeSession(id);
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res);
+    } finally {
+      if (transport.sessionId !== id) await closeSession(id);
+    }
   };
 
   const http = createServer((req, res) => {
