@@ -224,6 +224,32 @@ describe('edit_image against the fake OpenAI', () => {
   });
 });
 
+describe('file names that cannot be saved (issue 14, finding 6)', () => {
+  it('are refused before any request, naming filename and the limit; nothing is left on disk', async () => {
+    h = await startMcp(openai());
+    for (const filename of ['字'.repeat(80), '🦊'.repeat(60), 'x'.repeat(230), 'fox\uD800', '\uDC00fox.png']) {
+      const result = await h.call('generate_image', { prompt: 'a fox', filename, n: 2 });
+      expect(result.isError, filename).toBe(true);
+      expect(result.isError ? textOf(result) : '').toMatch(/filename/);
+    }
+    expect(textOf(await h.call('generate_image', { prompt: 'a fox', filename: '字'.repeat(80) }))).toMatch(/255 bytes/);
+    expect(fake.log).toHaveLength(0);
+    expect(await h.files()).toEqual([]);
+  });
+
+  it('saves long names that fit (120 ASCII characters, several images)', async () => {
+    h = await startMcp(openai());
+    const result = await h.call('generate_image', {
+      prompt: 'a fox',
+      filename: 'f'.repeat(120),
+      n: 2,
+      size: '1024x1024',
+    });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(await h.files()).toEqual([`${'f'.repeat(120)}-1.png`, `${'f'.repeat(120)}-2.png`]);
+  });
+});
+
 describe('list_models against the fake OpenAI', () => {
   it('lists only image models, with capabilities', async () => {
     h = await startMcp(openai());
@@ -232,6 +258,33 @@ describe('list_models against the fake OpenAI', () => {
     const ids = (result.structuredContent as { models: { id: string }[] }).models.map((m) => m.id);
     expect(ids).toEqual(expect.arrayContaining(['gpt-image-2', 'dall-e-3', 'gpt-image-2.6-flare']));
     expect(ids).not.toContain('gpt-4o');
+  });
+});
+
+describe('list_models under load (issue 14)', () => {
+  it('answers repeated and concurrent calls from one upstream request (a short cache)', async () => {
+    h = await startMcp(openai());
+    const harness = h;
+    const first = await Promise.all(Array.from({ length: 5 }, () => harness.call('list_models', {})));
+    const later = await harness.call('list_models', {});
+    expect(fake.log.filter((e) => e.route === 'openai.models')).toHaveLength(1);
+    for (const result of [...first, later]) {
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toEqual(first[0]!.structuredContent);
+    }
+  });
+
+  it('does not keep a failure: the next call asks again', async () => {
+    h = await startMcp(openai());
+    fake.inject({
+      kind: 'status',
+      status: 401,
+      route: 'openai.models',
+      body: JSON.stringify({ error: { message: 'nope', type: 'invalid_request_error' } }),
+    });
+    expect((await h.call('list_models', {})).isError).toBe(true);
+    expect((await h.call('list_models', {})).isError).toBeFalsy();
+    expect(fake.log.filter((e) => e.route === 'openai.models')).toHaveLength(2);
   });
 });
 

@@ -246,6 +246,24 @@ describe('bad-input corpus through the MCP tools', () => {
     expect(scanner.hits, scanner.report()).toEqual([]);
   });
 
+  it('outside the allowed directories, a missing path gets the same answer as an existing one (issue 14, finding 5)', async () => {
+    fake.clearLog();
+    const answer = async (reference: string) =>
+      textOf(await h.call('edit_image', { prompt: 'add a hat', images: [reference] }))
+        .replaceAll('outside.png', 'NAME')
+        .replaceAll('does-not-exist.png', 'NAME');
+    for (const [existing, missing] of [
+      ['../outside.png', '../does-not-exist.png'],
+      [outsideImage, join(h.root, 'does-not-exist.png')],
+      [`file://${outsideImage}`, `file://${join(h.root, 'does-not-exist.png')}`],
+    ]) {
+      const said = await answer(existing!);
+      expect(said).toMatch(/images\[0\]: .* is outside/);
+      expect(await answer(missing!)).toBe(said);
+    }
+    expect(fake.log).toHaveLength(0);
+  });
+
   // TODO(bug): accepted today (reported to the lead; see each knownGap). Un-skip once fixed.
   for (const call of toolGaps) {
     it.skip(`TODO(bug) ${call.id}: ${call.knownGap}`, async () => {

@@ -517,6 +517,15 @@ const BAD_FILENAMES: Array<[string, string]> = [
   ['newline', 'fox\n.png'],
   ['300 characters', `${'f'.repeat(296)}.png`],
   ['RTL override', 'fox\u202Egnp.exe'],
+  // Issue 14, finding 6: names the file system refuses only at save time, after the paid call. A saved
+  // name must fit NAME_MAX (255 bytes, UTF-8) with "-10", a "-N" when taken, the extension and the temp file.
+  ['80 CJK characters (240 bytes)', '字'.repeat(80)],
+  ['60 emoji (240 bytes)', '🦊'.repeat(60)],
+  ['197 characters, 231 bytes (ASCII and CJK)', `${'x'.repeat(180)}${'字'.repeat(17)}`],
+  ['lone high surrogate', 'fox\uD800'],
+  ['lone low surrogate before the extension', 'fox\uDC00.png'],
+  ['only an extension after spaces', '  .png'],
+  ['Windows device name', 'CON'],
 ];
 for (const [what, filename] of BAD_FILENAMES)
   toolEntries.push({
@@ -540,6 +549,10 @@ const BAD_PATHS: Array<[string, string]> = [
   ['resource URI encoded escape', 'brushwork://images/%2e%2e%2f%2e%2e%2fetc%2fpasswd'],
   ['missing file', 'does-not-exist.png'],
   ['a directory', '.'],
+  // Issue 14, finding 5: outside the allowed directories, missing paths are refused like existing ones.
+  ['missing file outside', '../does-not-exist.png'],
+  ['missing directory outside', '/nonexistent-brushwork-dir/fox.png'],
+  ['missing file URL outside', 'file:///nonexistent-brushwork-dir/fox.png'],
 ];
 for (const [what, path] of BAD_PATHS) {
   toolEntries.push({

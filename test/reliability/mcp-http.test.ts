@@ -192,6 +192,13 @@ describe('MCP Streamable HTTP: the built CLI refuses what it must', () => {
     expect(answer.status).toBe(401);
   });
 
+  it('70 initialize requests from one client leave room for the next (issue 14, finding 2)', async () => {
+    const flood = await Promise.all(Array.from({ length: 70 }, () => post(port, good())));
+    expect(flood.filter((a) => a.status !== 200 && a.status !== 503).map((a) => a.status)).toEqual([]);
+    // the next client from the same address still gets a session (and so does the end-to-end one below)
+    expect((await post(port, good())).status).toBe(200);
+  });
+
   it('a client with the token generates an image end to end; the key and token appear nowhere', async () => {
     const client = new Client({ name: 'reliability-http', version: '1.0.0' });
     const transport = new StreamableHTTPClientTransport(new URL(announced), {

@@ -3,7 +3,9 @@
 // reporting a bad key. Errors are scanned as they leave the process (message, JSON, util.inspect,
 // stack, cause chain), with everything written to stdout/stderr/console meanwhile. The requests the fake
 // received are scanned too: the key belongs in the auth header only, never in a URL or a body.
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ImageError } from '@brushwork/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +13,7 @@ import type { FakeUpstream } from '../fake-upstream/index.ts';
 import { greyPng } from '../fake-upstream/test-helpers.ts';
 import { recordFigures, verdict } from './figures.ts';
 import { azureProvider, coreClient, openaiProvider, startCanaryFake, startMcpOnFake, textOf } from './harness.ts';
-import { CANARY_KEY, captureOutput, SecretScanner } from './secrets.ts';
+import { CANARY_KEY, captureOutput, SecretScanner, secretFragments } from './secrets.ts';
 
 let fake: FakeUpstream;
 beforeAll(async () => {
@@ -129,6 +131,86 @@ describe('the canary key never leaves the process in errors, logs or requests', 
       expect(scanner.hits, scanner.report()).toEqual([]);
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe('issue 14: the new refusals, and a key any 8 characters of which would count as a leak', () => {
+  it('the scanner looks for every 8-character fragment of a secret (public project words aside)', () => {
+    const scanner = new SecretScanner([CANARY_KEY]);
+    const cut = `Incorrect value: ...xyz${CANARY_KEY.slice(0, 21)}`; // "sk-brushwork-SECRET-c": cut short
+    expect(scanner.text('cut', cut).hits.length).toBeGreaterThan(0);
+    expect(new SecretScanner([CANARY_KEY]).text('words', 'brushwork-mcp brushwork://images/x.png').hits).toEqual([]);
+    expect(secretFragments(CANARY_KEY).every((piece) => piece.length === 8)).toBe(true);
+  });
+
+  it('MCP: resources over the cap, outside paths, unsavable file names, a refused model list: no fragment of the key', async () => {
+    const h = await startMcpOnFake(fake, { env: { BRUSHWORK_MAX_RESOURCE_BYTES: '1k' } });
+    try {
+      const scanner = new SecretScanner();
+      const { lines } = await captureOutput(async () => {
+        await mkdir(h.outputDir, { recursive: true });
+        await writeFile(join(h.outputDir, 'big.png'), Buffer.alloc(2000, 1));
+        const tooLarge = await h.mcp.readResource({ uri: 'brushwork://images/big.png' }).then(
+          () => new Error('read'),
+          (error: unknown) => error,
+        );
+        expect(String(tooLarge)).toMatch(/BRUSHWORK_MAX_RESOURCE_BYTES/);
+        scanner.value('resource over the cap', tooLarge);
+        for (const images of [['../outside.png'], ['/nonexistent-brushwork-dir/x.png']]) {
+          const result = await h.call('edit_image', { prompt: 'a hat', images });
+          expect(result.isError).toBe(true);
+          scanner.value(`edit_image ${images[0]}`, result);
+        }
+        for (const filename of ['字'.repeat(80), 'fox\uD800']) {
+          const result = await h.call('generate_image', { prompt: 'a fox', filename });
+          expect(result.isError).toBe(true);
+          scanner.value(`generate_image filename ${filename.length}`, result);
+        }
+        for (let i = 0; i < 2; i++) {
+          const result = await h.call('list_models', {});
+          expect(textOf(result)).toMatch(/Authentication failed/);
+          scanner.value(`list_models ${i}`, result);
+        }
+      });
+      scanner.lines('server log', h.logs).lines('captured output', lines);
+      await scanner.dir(h.outputDir);
+      expect(scanner.hits, scanner.report()).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  // TODO(bug) issue 14, finding 4 (the core-refactor branch): the core cuts upstream error text to 400
+  // characters before redacting, and the sk- pattern needs a word boundary in front, so a key that
+  // straddles the cut leaks in part. Un-skip once the one redactor redacts before truncating.
+  it.skip('MCP: an upstream error that echoes the key right at the 400-character cut (retried, then final)', async () => {
+    const echoing = await startCanaryFake();
+    const h = await startMcpOnFake(echoing);
+    try {
+      const message = `${'x'.repeat(385)}${CANARY_KEY}`; // no word boundary before "sk-"; the cut falls inside the key
+      echoing.inject([
+        { kind: 'status', status: 500, body: JSON.stringify({ error: { message, type: 'server_error' } }) },
+        { kind: 'status', status: 400, body: JSON.stringify({ error: { message, type: 'invalid_request_error' } }) },
+      ]);
+      const scanner = new SecretScanner();
+      const progress: string[] = [];
+      const { value: result, lines } = await captureOutput(() =>
+        h.mcp.callTool({ name: 'generate_image', arguments: { prompt: 'a fox', size: '1024x1024' } }, undefined, {
+          onprogress: (p) => progress.push(p.message ?? ''),
+        }),
+      );
+      expect(result.isError).toBe(true);
+      expect(echoing.log.length).toBe(2);
+      scanner
+        .value('tool result', result)
+        .lines('progress', progress)
+        .lines('server log', h.logs)
+        .lines('captured output', lines);
+      expect(scanner.hits, scanner.report()).toEqual([]);
+    } finally {
+      await h.close();
+      await echoing.close();
     }
   });
 });

@@ -10,18 +10,38 @@ export const CANARY_KEY = 'sk-brushwork-SECRET-canary-7f3a9c1e5b2d4f60a8e1c3b5d7
 /** A second secret for places that take a different credential (MCP HTTP bearer token, Azure key). */
 export const CANARY_TOKEN = 'brushwork-SECRET-token-canary-4d2b6f8a0c1e3579bdf02468ace13579';
 
-/** Forms a leaked key takes in text: as is, its distinctive tail, URL- and base64-encoded. */
+/** Length of the fragments scanned for: any 8 characters of a secret in a row count as a leak. */
+export const FRAGMENT_LENGTH = 8;
+
+/**
+ * Text that is not secret although the canaries contain it: the project's own name, in every path,
+ * URI and log line. Fragments lying wholly inside these are not scanned for.
+ */
+const PUBLIC_TEXT = ['sk-brushwork-', 'brushwork-'];
+
+/** Every FRAGMENT_LENGTH-character piece of `secret`, except those inside PUBLIC_TEXT. */
+export function secretFragments(secret: string): string[] {
+  const pieces = new Set<string>();
+  for (let at = 0; at + FRAGMENT_LENGTH <= secret.length; at++) {
+    const piece = secret.slice(at, at + FRAGMENT_LENGTH);
+    if (!PUBLIC_TEXT.some((text) => text.includes(piece))) pieces.add(piece);
+  }
+  return [...pieces];
+}
+
+/**
+ * Forms a leaked key takes in text: as is, URL- and base64-encoded, JSON-escaped, and any 8 characters
+ * of it in a row (a key cut short by a truncated message still leaks).
+ */
 export function secretForms(secret: string): string[] {
-  const tail = secret.slice(-24);
-  const forms = new Set<string>([
+  const whole = new Set<string>([
     secret,
-    tail,
     encodeURIComponent(secret),
     Buffer.from(secret).toString('base64'),
     Buffer.from(`Bearer ${secret}`).toString('base64'),
     JSON.stringify(secret).slice(1, -1),
   ]);
-  return [...forms].filter((form) => form.length >= 16);
+  return [...[...whole].filter((form) => form.length >= 16), ...secretFragments(secret)];
 }
 
 export interface SecretHit {
@@ -54,7 +74,7 @@ export class SecretScanner {
           .slice(Math.max(0, at - 40), at + form.length + 40)
           .split(form)
           .join('<SECRET>');
-        this.hits.push({ where, form: form === this.forms[0] ? 'key' : `form ${form.slice(0, 6)}…`, context });
+        this.hits.push({ where, form: form === this.forms[0] ? 'key' : `form "${form.slice(0, 4)}…"`, context });
         at = value.indexOf(form, at + form.length);
       }
     }

@@ -14,6 +14,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { parseConfig } from './config.js';
 import { startHttpServer } from './http.js';
 import { createMemoryPacer, exposeGc } from './memory.js';
+import { createModelListCache } from './model-cache.js';
 import { redact } from './messages.js';
 import { createBrushworkServer, SERVER_VERSION } from './server.js';
 
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   // Large answers arrive as many short-lived socket buffers: the pacer frees them as they die (memory.ts).
   const transport =
     config.provider.kind === 'sandbox' ? undefined : createMemoryPacer(exposeGc()).wrap(createGotTransport());
-  const deps = { log, ...(transport ? { transport } : {}) };
+  const deps = { log, modelList: createModelListCache(), ...(transport ? { transport } : {}) };
 
   if (config.transport === 'http') {
     const handle = await startHttpServer(config.http, () => createBrushworkServer(config, deps), log);

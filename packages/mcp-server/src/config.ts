@@ -17,6 +17,12 @@ export interface HttpOptions {
   allowedOrigins: string[];
   /** Extra Host values accepted besides the bound host and loopback names. */
   allowedHosts: string[];
+  /** Sessions open at once; a new one takes the place of the oldest idle one. */
+  maxSessions: number;
+  /** Sessions one client address may hold; its own oldest idle one makes room. */
+  maxSessionsPerClient: number;
+  /** A session not used for this long is closed. */
+  sessionIdleMs: number;
 }
 
 export interface ServerConfig {
@@ -32,6 +38,8 @@ export interface ServerConfig {
   inputDirs: string[];
   /** Budget for the whole tool result's inline base64, in bytes. */
   maxInlineBytes: number;
+  /** Largest saved image resources/read returns, in bytes. */
+  maxResourceBytes: number;
   /** Secrets to scrub from anything we print or return (belt and braces: the core never echoes them). */
   secrets: string[];
   transport: 'stdio' | 'http';
@@ -45,6 +53,11 @@ export type ConfigOutcome =
   | { kind: 'error'; errors: string[] };
 
 export const DEFAULT_MAX_INLINE_BYTES = 700_000;
+/** Well under what clients take in one message (base64 adds a third: 20 MB → 27 MB of JSON). */
+export const DEFAULT_MAX_RESOURCE_BYTES = 20_000_000;
+export const DEFAULT_HTTP_MAX_SESSIONS = 64;
+export const DEFAULT_HTTP_CLIENT_SESSIONS = 16;
+export const DEFAULT_HTTP_IDLE_SECONDS = 300;
 export const DEFAULT_HTTP_PORT = 3917;
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
 export const DEFAULT_AZURE_API_VERSION = '2025-04-01-preview';
@@ -67,9 +80,29 @@ const SETTINGS = [
     'BRUSHWORK_MAX_INLINE_BYTES',
     'budget for inline previews per result (default 700000; 700k, 1m)',
   ],
+  [
+    'max-resource-bytes',
+    'BRUSHWORK_MAX_RESOURCE_BYTES',
+    `largest image resources/read returns (default ${DEFAULT_MAX_RESOURCE_BYTES}; 20m)`,
+  ],
   ['http-token', 'BRUSHWORK_HTTP_TOKEN', 'bearer token required by the HTTP transport (prefer the env var)'],
   ['allowed-origin', 'BRUSHWORK_ALLOWED_ORIGINS', 'extra Origin accepted over HTTP; repeatable (env: comma list)'],
   ['allowed-host', 'BRUSHWORK_ALLOWED_HOSTS', 'extra Host header accepted over HTTP; repeatable (env: comma list)'],
+  [
+    'http-max-sessions',
+    'BRUSHWORK_HTTP_MAX_SESSIONS',
+    `HTTP sessions open at once (default ${DEFAULT_HTTP_MAX_SESSIONS}); the oldest idle one makes room`,
+  ],
+  [
+    'http-client-sessions',
+    'BRUSHWORK_HTTP_CLIENT_SESSIONS',
+    `HTTP sessions one client address may hold (default ${DEFAULT_HTTP_CLIENT_SESSIONS})`,
+  ],
+  [
+    'http-idle-seconds',
+    'BRUSHWORK_HTTP_IDLE_SECONDS',
+    `close an HTTP session unused this long (default ${DEFAULT_HTTP_IDLE_SECONDS})`,
+  ],
   ['openai-api-key', 'OPENAI_API_KEY', 'OpenAI API key (prefer the env var: flags show up in process lists)'],
   ['openai-base-url', 'OPENAI_BASE_URL', 'OpenAI-compatible base URL (default https://api.openai.com/v1)'],
   ['openai-org-id', 'OPENAI_ORG_ID', 'OpenAI organization id'],
@@ -93,11 +126,11 @@ export function helpText(): string {
     '',
     'Options (each also read from the environment variable shown; flags win):',
   ];
-  for (const [flag, env, help] of SETTINGS) lines.push(`  --${flag.padEnd(20)} ${env.padEnd(27)} ${help}`);
+  for (const [flag, env, help] of SETTINGS) lines.push(`  --${flag.padEnd(20)} ${env.padEnd(30)} ${help}`);
   lines.push(
-    `  --http                                           serve Streamable HTTP instead of stdio`,
-    `  --port N                                         HTTP port (default ${DEFAULT_HTTP_PORT})`,
-    `  --host H                                         HTTP bind address (default ${DEFAULT_HTTP_HOST})`,
+    `  --http                                              serve Streamable HTTP instead of stdio`,
+    `  --port N                                            HTTP port (default ${DEFAULT_HTTP_PORT})`,
+    `  --host H                                            HTTP bind address (default ${DEFAULT_HTTP_HOST})`,
     '  --help, --version',
     '',
     'With no API key at all the server runs the offline sandbox (placeholder images, no network).',
@@ -219,16 +252,20 @@ export function parseConfig(
   const outputDir = absolute(single('output-dir') ?? resolve(context.homedir, 'brushwork-images'), context);
   const inputDirs = list('input-dir', delimiter).map((dir) => absolute(dir, context));
 
-  let maxInlineBytes = DEFAULT_MAX_INLINE_BYTES;
-  const inline = single('max-inline-bytes');
-  if (inline !== undefined) {
-    const parsed = parseByteSize(inline);
-    if (parsed === undefined) {
-      errors.push(
-        `BRUSHWORK_MAX_INLINE_BYTES / --max-inline-bytes must be a byte count such as 700000, 700k or 1m (got "${inline}")`,
-      );
-    } else maxInlineBytes = parsed;
-  }
+  /** A setting that must be a count (bytes: 700k, 1m; or a whole number above 0). */
+  const count = (flag: SettingFlag, fallback: number, bytes: boolean): number => {
+    const raw = single(flag);
+    if (raw === undefined) return fallback;
+    const parsed = bytes ? parseByteSize(raw) : /^\d+$/.test(raw) ? Number(raw) : undefined;
+    if (parsed !== undefined && (bytes || (parsed > 0 && Number.isSafeInteger(parsed)))) return parsed;
+    const env = SETTINGS.find(([f]) => f === flag)![1];
+    errors.push(
+      `${env} / --${flag} must be ${bytes ? 'a byte count such as 700000, 700k or 1m' : 'a whole number above 0'} (got "${raw}")`,
+    );
+    return fallback;
+  };
+  const maxInlineBytes = count('max-inline-bytes', DEFAULT_MAX_INLINE_BYTES, true);
+  const maxResourceBytes = count('max-resource-bytes', DEFAULT_MAX_RESOURCE_BYTES, true);
 
   // ── transport ──
   const portRaw = typeof values.port === 'string' ? values.port : undefined;
@@ -245,11 +282,16 @@ export function parseConfig(
   }
   if (hostRaw !== undefined && hostRaw === '') errors.push('--host must not be empty');
   const host = hostRaw || DEFAULT_HTTP_HOST;
-  if (transport === 'http' && !isLoopback(host) && !httpToken) {
+  if (transport === 'http' && !httpToken) {
     notices.push(
-      `Warning: serving HTTP on ${host} without BRUSHWORK_HTTP_TOKEN: anyone who can reach this port can spend your image quota.`,
+      isLoopback(host)
+        ? `HTTP without BRUSHWORK_HTTP_TOKEN: any process on this machine can call the tools (spending your image quota) and read the saved images. Set BRUSHWORK_HTTP_TOKEN to require "Authorization: Bearer <token>".`
+        : `Warning: serving HTTP on ${host} without BRUSHWORK_HTTP_TOKEN: anyone who can reach this port can spend your image quota and read the saved images.`,
     );
   }
+  const maxSessions = count('http-max-sessions', DEFAULT_HTTP_MAX_SESSIONS, false);
+  const maxSessionsPerClient = count('http-client-sessions', DEFAULT_HTTP_CLIENT_SESSIONS, false);
+  const sessionIdleMs = count('http-idle-seconds', DEFAULT_HTTP_IDLE_SECONDS, false) * 1000;
 
   if (errors.length > 0) return { kind: 'error', errors };
   if (sandboxReason) notices.push(sandboxReason);
@@ -266,6 +308,7 @@ export function parseConfig(
       outputDir,
       inputDirs,
       maxInlineBytes,
+      maxResourceBytes,
       secrets,
       transport,
       http: {
@@ -274,6 +317,9 @@ export function parseConfig(
         ...(httpToken ? { token: httpToken } : {}),
         allowedOrigins: list('allowed-origin', ','),
         allowedHosts: list('allowed-host', ','),
+        maxSessions,
+        maxSessionsPerClient,
+        sessionIdleMs,
       },
     },
   };

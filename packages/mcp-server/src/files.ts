@@ -1,14 +1,16 @@
 /**
- * The file system edge: saving images (atomic, never overwriting, never outside the output dir),
- * resolving edit inputs (only inside allowed directories, symlinks resolved first) and listing what
- * was saved. Names come from the core's naming rules.
+ * The file system edge: saving images (atomic, never overwriting, never outside the output dir, names
+ * checked in bytes before anything is sent), reading edit inputs and saved images (only inside the
+ * allowed directories, checked and read through one descriptor: open-once.ts) and listing what was
+ * saved. Names come from the core's naming rules.
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, lstat, mkdir, open, readdir, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
-import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { link, lstat, mkdir, open, readdir, readlink, realpath, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { imageFileName, normalizeExtension } from '@brushwork/core';
+import { type OpenedFile, openOnce, readAtMost } from './open-once.js';
 
 /** URIs of saved images: brushwork://images/<file name>. */
 export const RESOURCE_PREFIX = 'brushwork://images/';
@@ -18,7 +20,15 @@ export const IMAGE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'webp']);
 /** Largest input image edit_image reads (the API's own limit is 50 MB). */
 export const MAX_INPUT_BYTES = 50 * 1024 * 1024;
 
-const MAX_FILENAME_LENGTH = 120;
+/** NAME_MAX: the longest file name, in bytes, that common file systems take. */
+export const NAME_MAX_BYTES = 255;
+
+/** Most images one call saves (the tools' n), hence the longest "-N" a `filename` stem gets. */
+const MAX_IMAGES = 10;
+/** The longest extension a saved image gets (png, jpg, webp). */
+const LONGEST_EXTENSION = 'webp';
+/** saveNewFile tries name, name-2, … up to name-<MAX_ATTEMPTS>. */
+const MAX_ATTEMPTS = 1000;
 
 export class FileProblem extends Error {
   override readonly name = 'FileProblem';
@@ -43,13 +53,15 @@ export function mimeTypeOf(fileName: string): string | undefined {
 }
 
 /**
- * Checks the user's `filename` argument: one plain name, no directory part. Returns a problem in words,
- * or undefined when it is fine. The extension, if any, is replaced by the real one when saving.
+ * Checks one plain file name: no directory part, no character a file system (or a reader) would
+ * trip on. Returns a problem in words, or undefined when it is fine. Says nothing about its length.
  */
-export function filenameProblem(name: string): string | undefined {
+function nameProblem(name: string): string | undefined {
   if (name.length === 0 || name.trim().length === 0) return 'filename is empty; give a plain name such as "red-fox"';
   if (name.includes('\0')) return 'filename contains a NUL character';
-  if (name.length > MAX_FILENAME_LENGTH) return `filename is longer than ${MAX_FILENAME_LENGTH} characters`;
+  if (/\p{Cs}/u.test(name)) {
+    return 'filename contains a lone UTF-16 surrogate (not valid Unicode, so no file system can store it)';
+  }
   if (/[/\\]/.test(name) || isAbsolute(name)) {
     return 'filename must be a plain name without a directory (no / or \\); files are always saved in the output directory';
   }
@@ -59,6 +71,43 @@ export function filenameProblem(name: string): string | undefined {
   // Bidi controls make a name display as something else ("fox\u202Egnp.exe" shows as "foxexe.png").
   if (/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(name))
     return 'filename must not contain bidirectional text controls (U+202A-U+202E, U+2066-U+2069, U+200E/F, U+061C)';
+  if (/^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i.test(name))
+    return 'filename must not be a Windows device name (CON, NUL, COM1, …)';
+  return undefined;
+}
+
+/** The stem a `filename` argument gives: trimmed, without an image extension (the real one replaces it). */
+function stemOf(filename: string): string {
+  const given = filename.trim();
+  const givenExt = extname(given).slice(1).toLowerCase();
+  return IMAGE_EXTENSIONS.has(givenExt) ? given.slice(0, -(givenExt.length + 1)) : given;
+}
+
+/** Bytes of the longest name saving `fileName` may put on disk: its temp file, or its last free name. */
+function longestOnDisk(fileName: string): number {
+  return Math.max(
+    Buffer.byteLength(tempName(fileName, '0'.repeat(12))),
+    Buffer.byteLength(candidateName(fileName, MAX_ATTEMPTS)),
+  );
+}
+
+/** The most UTF-8 bytes a `filename` stem may have: the longest suffixes saving adds still fit NAME_MAX. */
+export const MAX_STEM_BYTES = NAME_MAX_BYTES - longestOnDisk(`-${MAX_IMAGES}.${LONGEST_EXTENSION}`);
+
+/**
+ * Checks the user's `filename` argument before anything is sent: a plain name (nameProblem) whose
+ * every saved form (-N for several images, -N when taken, the extension, the temp file) fits in
+ * NAME_MAX bytes as the file system counts them (UTF-8). Returns a problem naming filename and the limit.
+ */
+export function filenameProblem(filename: string): string | undefined {
+  const stem = stemOf(filename);
+  // The stem too: "  .png" passes as given but would be saved as a hidden ".png.png".
+  const problem = nameProblem(filename) ?? nameProblem(stem);
+  if (problem) return problem;
+  const bytes = Buffer.byteLength(stem);
+  if (bytes > MAX_STEM_BYTES) {
+    return `filename is ${bytes} bytes in UTF-8; saved file names must fit in ${NAME_MAX_BYTES} bytes with their suffixes and extension, so filename may have at most ${MAX_STEM_BYTES} bytes (${MAX_STEM_BYTES} ASCII characters, about ${Math.floor(MAX_STEM_BYTES / 3)} CJK characters)`;
+  }
   return undefined;
 }
 
@@ -77,10 +126,7 @@ export function plannedFileNames(input: {
     const ext = normalizeExtension(extension);
     if (input.filename === undefined)
       return imageFileName({ prompt: input.prompt, index, extension: ext, date: input.date });
-    const given = input.filename.trim();
-    const givenExt = extname(given).slice(1).toLowerCase();
-    const stem = IMAGE_EXTENSIONS.has(givenExt) ? given.slice(0, -(givenExt.length + 1)) : given;
-    return `${stem}${several ? `-${index + 1}` : ''}.${ext}`;
+    return `${stemOf(input.filename)}${several ? `-${index + 1}` : ''}.${ext}`;
   });
 }
 
@@ -92,6 +138,11 @@ function abortError(): Error {
 
 function isCode(error: unknown, ...codes: string[]): boolean {
   return typeof error === 'object' && error !== null && codes.includes((error as { code?: string }).code ?? '');
+}
+
+/** The hidden temp file a save writes first. */
+function tempName(fileName: string, tag = randomBytes(6).toString('hex')): string {
+  return `.${fileName}.${tag}.tmp`;
 }
 
 /** name.png → name-2.png, name-3.png, … */
@@ -117,12 +168,14 @@ export async function saveNewFile(
   bytes: Uint8Array,
   signal?: AbortSignal,
 ): Promise<SavedFile> {
-  if (filenameProblem(fileName) !== undefined || basename(fileName) !== fileName) {
-    throw new FileProblem('filename', `refusing to save under "${fileName}"`);
-  }
+  const problem =
+    nameProblem(fileName) ??
+    (basename(fileName) !== fileName ? 'not a plain name' : undefined) ??
+    (longestOnDisk(fileName) > NAME_MAX_BYTES ? `longer than ${NAME_MAX_BYTES} bytes with its suffixes` : undefined);
+  if (problem) throw new FileProblem('filename', `refusing to save under "${fileName}": ${problem}`);
   if (signal?.aborted) throw abortError();
   await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${fileName}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dir, tempName(fileName));
   const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
   try {
     try {
@@ -130,7 +183,7 @@ export async function saveNewFile(
     } finally {
       await handle.close();
     }
-    for (let attempt = 1; attempt <= 1000; attempt++) {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       if (signal?.aborted) throw abortError();
       const name = candidateName(fileName, attempt);
       const target = join(dir, name);
@@ -181,6 +234,22 @@ async function realDirs(dirs: readonly string[]): Promise<string[]> {
   return out;
 }
 
+/**
+ * Where a path leads, whether it exists or not: its real path, or (for a missing path) the real path
+ * of its nearest existing ancestor joined with the rest, following a dangling symlink's target.
+ */
+async function whereLeads(path: string, links = 0): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch {
+    // missing (or not reachable): look at the link, then the parent
+  }
+  const target = links < 40 ? await readlink(path).catch(() => undefined) : undefined;
+  if (target !== undefined) return whereLeads(resolve(dirname(path), target), links + 1);
+  const parent = dirname(path);
+  return parent === path ? path : join(await whereLeads(parent, links), basename(path));
+}
+
 export interface InputFile {
   path: string;
   bytes: Uint8Array;
@@ -189,13 +258,15 @@ export interface InputFile {
 
 /**
  * Reads an edit input named by a path (absolute, or relative to the output dir), a file:// URL or a
- * brushwork://images/ URI. The file's real path (symlinks resolved) must lie inside the output dir or
- * one of the allowed input dirs.
+ * brushwork://images/ URI. Where the path leads (symlinks resolved) must lie inside the output dir or
+ * one of the allowed input dirs, and so must the file actually opened: it is checked and read through
+ * one descriptor, at most `maxBytes` (default 50 MB). A path outside gets the same answer whether or
+ * not anything exists there.
  */
 export async function readInputImage(
   field: string,
   reference: string,
-  dirs: { outputDir: string; inputDirs: readonly string[] },
+  dirs: { outputDir: string; inputDirs: readonly string[]; maxBytes?: number },
 ): Promise<InputFile> {
   if (reference.includes('\0')) throw new FileProblem(field, `${field} contains a NUL character`);
   let candidate: string;
@@ -206,7 +277,7 @@ export async function readInputImage(
     } catch {
       throw new FileProblem(field, `${field}: ${reference} is not a valid brushwork://images/ URI`);
     }
-    if (filenameProblem(name) !== undefined) {
+    if (nameProblem(name) !== undefined) {
       throw new FileProblem(field, `${field}: ${reference} is not a valid brushwork://images/ URI`);
     }
     candidate = join(dirs.outputDir, name);
@@ -222,25 +293,40 @@ export async function readInputImage(
 
   const allowed = [dirs.outputDir, ...dirs.inputDirs];
   const where = `the output directory${dirs.inputDirs.length ? ' or an allowed input directory' : ''} (${allowed.join(', ')})`;
-  let real: string;
-  try {
-    real = await realpath(candidate);
-  } catch {
-    throw new FileProblem(field, `${field}: no file at ${candidate}; give the path of an image in ${where}`);
-  }
   const roots = await realDirs(allowed);
-  if (!roots.some((root) => inside(root, real))) {
-    throw new FileProblem(
+  const allowedPath = (real: string) => roots.some((root) => inside(root, real));
+  const outside = () =>
+    new FileProblem(
       field,
       `${field}: ${candidate} is outside ${where}; copy it there, or start the server with --input-dir (BRUSHWORK_INPUT_DIRS) naming its directory`,
     );
+  // The path first: nothing outside is even opened, and whether something exists there stays unsaid.
+  if (!allowedPath(await whereLeads(candidate))) throw outside();
+  let file: OpenedFile;
+  try {
+    file = await openOnce(candidate, { noFollow: false });
+  } catch (error) {
+    if (isCode(error, 'ENOENT', 'ENOTDIR', 'ENAMETOOLONG')) {
+      throw new FileProblem(field, `${field}: no file at ${candidate}; give the path of an image in ${where}`);
+    }
+    throw new FileProblem(field, `${field}: cannot read ${candidate}; give the path of an image in ${where}`);
   }
-  const info = await stat(real);
-  if (!info.isFile()) throw new FileProblem(field, `${field}: ${candidate} is not a file`);
-  if (info.size > MAX_INPUT_BYTES) {
-    throw new FileProblem(field, `${field}: ${candidate} is ${info.size} bytes; input images must be under 50 MB`);
+  try {
+    // Then what was opened: a symlink swapped in after the check above is caught here.
+    if (!allowedPath(file.real)) throw outside();
+    if (!file.info.isFile()) throw new FileProblem(field, `${field}: ${candidate} is not a file`);
+    const limit = dirs.maxBytes ?? MAX_INPUT_BYTES;
+    const bytes = file.info.size > limit ? undefined : await readAtMost(file.handle, file.info.size, limit);
+    if (!bytes) {
+      throw new FileProblem(
+        field,
+        `${field}: ${candidate} is over ${limit} bytes; input images must be under ${Math.round(limit / 1024 / 1024)} MB`,
+      );
+    }
+    return { path: file.real, bytes, fileName: basename(file.real) };
+  } finally {
+    await file.handle.close();
   }
-  return { path: real, bytes: new Uint8Array(await readFile(real)), fileName: basename(real) };
 }
 
 export interface SavedImageEntry {
@@ -276,21 +362,38 @@ export async function listSavedImages(outputDir: string, limit = 500): Promise<S
   return entries.slice(0, limit);
 }
 
-/** Reads a saved image by its resource file name; undefined when it is not a saved image. */
+/**
+ * Reads a saved image by its resource file name; undefined when it is not a saved image (a plain file
+ * directly in the output dir, not a symlink). Opened once, checked and read through that descriptor.
+ * Throws a FileProblem (field "uri") naming the file when it is over `maxBytes`.
+ */
 export async function readSavedImage(
   outputDir: string,
   fileName: string,
+  maxBytes: number,
 ): Promise<{ bytes: Uint8Array; mimeType: string } | undefined> {
   const mimeType = mimeTypeOf(fileName);
-  if (!mimeType || filenameProblem(fileName) !== undefined) return undefined;
+  if (!mimeType || nameProblem(fileName) !== undefined) return undefined;
+  const path = join(outputDir, fileName);
+  let file: OpenedFile;
+  let root: string;
   try {
-    const root = await realpath(outputDir);
-    const real = await realpath(join(outputDir, fileName));
-    if (!inside(root, real)) return undefined;
-    const info = await stat(real);
-    if (!info.isFile()) return undefined;
-    return { bytes: new Uint8Array(await readFile(real)), mimeType };
+    root = await realpath(outputDir);
+    file = await openOnce(path, { noFollow: true });
   } catch {
     return undefined;
+  }
+  try {
+    if (dirname(file.real) !== root || !file.info.isFile()) return undefined;
+    const bytes = file.info.size > maxBytes ? undefined : await readAtMost(file.handle, file.info.size, maxBytes);
+    if (!bytes) {
+      throw new FileProblem(
+        'uri',
+        `${path} is larger than ${maxBytes} bytes, the limit of resources/read (BRUSHWORK_MAX_RESOURCE_BYTES); open the file from disk instead`,
+      );
+    }
+    return { bytes, mimeType };
+  } finally {
+    await file.handle.close();
   }
 }

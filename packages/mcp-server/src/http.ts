@@ -6,6 +6,11 @@
  * Sessions, not stateless: a client's notifications/cancelled arrives as its own POST, and only the
  * McpServer that runs the call can abort it; progress notifications also belong to that server. Each
  * session has its own McpServer; sessions end on DELETE, on transport close, or after an idle timeout.
+ *
+ * Nobody can hold every session: a client (its address) has at most `maxSessionsPerClient`, and a new
+ * session takes the place of the oldest idle one (the client's own when it is at its limit) instead of
+ * being refused. A session is in use only while one of its POSTs is being answered (an open GET event
+ * stream does not count); only when every candidate is in use is a new one refused (503).
  */
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -15,8 +20,6 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { type HttpOptions, isLoopback } from './config.js';
 
 export const MCP_PATH = '/mcp';
-const IDLE_SESSION_MS = 30 * 60_000;
-const MAX_SESSIONS = 64;
 
 export interface HttpServerHandle {
   url: string;
@@ -24,6 +27,10 @@ export interface HttpServerHandle {
   host: string;
   server: Server;
   sessionCount(): number;
+  /** Sessions answering a POST right now. */
+  busySessionCount(): number;
+  /** Closes the sessions idle longer than the idle limit (also done every minute or sooner). */
+  reapIdle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -92,24 +99,68 @@ function refuse(res: ServerResponse, status: number, message: string, headers: R
 interface Session {
   transport: StreamableHTTPServerTransport;
   server: McpServer;
-  lastSeen: number;
+  /** The client's address. */
+  client: string;
+  /** POSTs being answered now. */
+  inUse: number;
+  /** When a request last began or ended. */
+  lastUsed: number;
 }
 
 /**
  * Starts the HTTP server. `createMcpServer` is called once per session. `log` writes to stderr.
+ * `clock.now` (ms) is for tests.
  */
 export async function startHttpServer(
   options: HttpOptions,
   createMcpServer: () => McpServer,
   log: (line: string) => void = () => {},
+  clock: { now?: () => number } = {},
 ): Promise<HttpServerHandle> {
+  const now = clock.now ?? Date.now;
   const sessions = new Map<string, Session>();
 
+  /** Forgets the session at once (synchronously), then closes its server. */
   const closeSession = async (id: string) => {
     const session = sessions.get(id);
     if (!session) return;
     sessions.delete(id);
     await session.server.close().catch(() => {});
+  };
+
+  /** Marks a session used by this request; a POST keeps it in use until its answer is done. */
+  const use = (session: Session, req: IncomingMessage, res: ServerResponse) => {
+    session.lastUsed = now();
+    if (req.method !== 'POST') return;
+    session.inUse++;
+    res.once('close', () => {
+      session.inUse--;
+      session.lastUsed = now();
+    });
+  };
+
+  /** The oldest session that is not in use, among `entries`. */
+  const oldestIdle = (entries: [string, Session][]): string | undefined =>
+    entries.filter(([, s]) => s.inUse === 0).sort(([, a], [, b]) => a.lastUsed - b.lastUsed)[0]?.[0];
+
+  /**
+   * Room for one more session of `client`: its own oldest idle session goes when it is at its limit,
+   * else the oldest idle one overall when the server is full. False when every candidate is in use.
+   */
+  const makeRoom = (client: string): boolean => {
+    const own = [...sessions].filter(([, s]) => s.client === client);
+    const ownFull = own.length >= options.maxSessionsPerClient;
+    if (!ownFull && sessions.size < options.maxSessions) return true;
+    const victim = oldestIdle(ownFull ? own : [...sessions]);
+    if (victim === undefined) return false;
+    void closeSession(victim);
+    return true;
+  };
+
+  const reapIdle = async () => {
+    const cutoff = now() - options.sessionIdleMs;
+    const idle = [...sessions].filter(([, s]) => s.inUse === 0 && s.lastUsed < cutoff).map(([id]) => id);
+    await Promise.all(idle.map(closeSession));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -141,7 +192,7 @@ export async function startHttpServer(
         refuse(res, 404, 'Session not found: initialize a new session');
         return;
       }
-      session.lastSeen = Date.now();
+      use(session, req, res);
       await session.transport.handleRequest(req, res);
       return;
     }
@@ -149,28 +200,34 @@ export async function startHttpServer(
       refuse(res, 400, 'Bad request: start a session with an initialize POST');
       return;
     }
-    if (sessions.size >= MAX_SESSIONS) {
-      refuse(res, 503, 'Too many open sessions; close one (DELETE) and retry', { 'retry-after': '5' });
+    const client = req.socket.remoteAddress ?? 'unknown';
+    if (!makeRoom(client)) {
+      refuse(res, 503, 'Every session is busy answering a call; retry shortly', { 'retry-after': '5' });
       return;
     }
-    // A POST without a session: the transport accepts only an initialize here; a session is kept only
-    // when one was created.
+    // A POST without a session: the transport accepts only an initialize here. The session holds its
+    // place from now on (so a burst of initializes cannot overshoot the limits) and is dropped again
+    // when no session was initialized.
+    const id = randomUUID();
     const server = createMcpServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        sessions.set(id, { transport, server, lastSeen: Date.now() });
-      },
-      onsessionclosed: (id) => {
-        void closeSession(id);
+      sessionIdGenerator: () => id,
+      onsessionclosed: (closed) => {
+        void closeSession(closed);
       },
     });
+    const session: Session = { transport, server, client, inUse: 0, lastUsed: now() };
+    sessions.set(id, session);
     transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
+      if (sessions.get(id) === session) sessions.delete(id);
     };
-    await server.connect(transport);
-    await transport.handleRequest(req, res);
-    if (!transport.sessionId || !sessions.has(transport.sessionId)) await server.close().catch(() => {});
+    use(session, req, res);
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res);
+    } finally {
+      if (transport.sessionId !== id) await closeSession(id);
+    }
   };
 
   const http = createServer((req, res) => {
@@ -181,10 +238,12 @@ export async function startHttpServer(
     });
   });
 
-  const sweep = setInterval(() => {
-    const cutoff = Date.now() - IDLE_SESSION_MS;
-    for (const [id, session] of sessions) if (session.lastSeen < cutoff) void closeSession(id);
-  }, 60_000);
+  const sweep = setInterval(
+    () => {
+      void reapIdle();
+    },
+    Math.max(1000, Math.min(60_000, options.sessionIdleMs / 2)),
+  );
   sweep.unref();
 
   await new Promise<void>((resolvePromise, reject) => {
@@ -202,6 +261,8 @@ export async function startHttpServer(
     host: address.address,
     server: http,
     sessionCount: () => sessions.size,
+    busySessionCount: () => [...sessions.values()].filter((s) => s.inUse > 0).length,
+    reapIdle,
     close: async () => {
       clearInterval(sweep);
       await Promise.all([...sessions.keys()].map((id) => closeSession(id)));

@@ -55,15 +55,23 @@ export function base64Length(bytes: number): number {
  * One preview whose base64 is at most `budget` characters, or undefined when even the smallest try
  * does not fit (or the bytes are not a readable image).
  */
-export async function makePreview(image: Uint8Array | string, budget: number): Promise<Preview | undefined> {
+/**
+ * An image for a preview: its bytes, or a loader that reads them when the preview's turn comes (so
+ * that only one image waiting for its preview is in memory at a time); undefined from it: no preview.
+ */
+export type PreviewSource = Uint8Array | (() => Promise<Uint8Array | undefined>);
+
+export async function makePreview(image: PreviewSource, budget: number): Promise<Preview | undefined> {
   if (budget < 200) return undefined;
   return exclusive(() => previewOf(image, budget));
 }
 
-/** `image`: the bytes, or the path of a saved file (libvips reads it as it decodes). */
-async function previewOf(bytes: Uint8Array | string, budget: number): Promise<Preview | undefined> {
+async function previewOf(image: PreviewSource, budget: number): Promise<Preview | undefined> {
+  let bytes: Uint8Array | undefined;
   let meta: Metadata;
   try {
+    bytes = typeof image === 'function' ? await image() : image;
+    if (!bytes) return undefined;
     meta = await sharp(bytes).metadata();
   } catch {
     return undefined;
@@ -79,7 +87,7 @@ async function previewOf(bytes: Uint8Array | string, budget: number): Promise<Pr
     const scale = side / longSide;
     const w = Math.max(1, Math.round(width * scale));
     const h = Math.max(1, Math.round(height * scale));
-    const pipeline = sharp(bytes).resize(w, h, { fit: 'fill' });
+    const pipeline = sharp(bytes as Uint8Array).resize(w, h, { fit: 'fill' });
     const output = alpha
       ? await pipeline.webp({ quality, effort: 2 }).toBuffer()
       : await pipeline.flatten({ background: '#ffffff' }).jpeg({ quality, mozjpeg: false }).toBuffer();
@@ -108,10 +116,7 @@ async function previewOf(bytes: Uint8Array | string, budget: number): Promise<Pr
  * Previews for several images sharing one budget (base64 characters), an equal share each, made in
  * parallel (sharp works on its own threads).
  */
-export async function makePreviews(
-  images: readonly (Uint8Array | string)[],
-  budget: number,
-): Promise<(Preview | undefined)[]> {
+export async function makePreviews(images: readonly PreviewSource[], budget: number): Promise<(Preview | undefined)[]> {
   if (images.length === 0) return [];
   const share = Math.floor(Math.max(0, budget) / images.length);
   return Promise.all(images.map((bytes) => makePreview(bytes, share)));

@@ -1,12 +1,13 @@
 /**
  * Saved images as MCP resources: resources/list shows the images in the output dir (newest first),
  * resources/read returns a file's bytes as a base64 blob. Only plain image files directly in the output
- * dir are served; names are checked and symlinks resolved before reading.
+ * dir are served (names checked, no symlinks, read through one descriptor), up to
+ * BRUSHWORK_MAX_RESOURCE_BYTES; a larger file is refused with its path.
  */
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConfig } from './config.js';
-import { listSavedImages, RESOURCE_PREFIX, readSavedImage, resourceUri } from './files.js';
+import { FileProblem, listSavedImages, RESOURCE_PREFIX, readSavedImage, resourceUri } from './files.js';
 
 export function registerImageResources(server: McpServer, config: ServerConfig): void {
   server.registerResource(
@@ -34,7 +35,13 @@ export function registerImageResources(server: McpServer, config: ServerConfig):
       } catch {
         name = undefined;
       }
-      const file = name === undefined ? undefined : await readSavedImage(config.outputDir, name);
+      const file =
+        name === undefined
+          ? undefined
+          : await readSavedImage(config.outputDir, name, config.maxResourceBytes).catch((error: unknown) => {
+              if (error instanceof FileProblem) throw new McpError(ErrorCode.InvalidParams, error.message);
+              throw error;
+            });
       if (!file) throw new McpError(ErrorCode.InvalidParams, `No saved image at ${uri.href}`);
       return {
         contents: [{ uri: uri.href, mimeType: file.mimeType, blob: Buffer.from(file.bytes).toString('base64') }],

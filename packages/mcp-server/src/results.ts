@@ -8,7 +8,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ServerConfig } from './config.js';
 import { sandboxLine } from './describe.js';
-import { plannedFileNames, removeFiles, resourceUri, type SavedFile, saveNewFile } from './files.js';
+import { plannedFileNames, readSavedImage, removeFiles, resourceUri, type SavedFile, saveNewFile } from './files.js';
 import { describeError, redact } from './messages.js';
 import { makePreviews } from './preview.js';
 import type { ProgressReporter } from './progress.js';
@@ -85,10 +85,12 @@ export async function deliverImages(result: ImageResult, context: DeliverContext
   });
   progress.phase(`Saving ${result.images.length} image${result.images.length === 1 ? '' : 's'} to ${config.outputDir}`);
   const saved: SavedFile[] = [];
+  let uris: string[];
   try {
     for (const [i, image] of result.images.entries()) {
       saved.push(await saveNewFile(config.outputDir, names[i]!, image.bytes, signal));
     }
+    uris = saved.map((file) => resourceUri(file.fileName));
     if (signal.aborted) throw new CancelledError('cancelled while saving');
   } catch (error) {
     await removeFiles(saved.map((file) => file.path));
@@ -103,7 +105,7 @@ export async function deliverImages(result: ImageResult, context: DeliverContext
   const images = result.images.map((image, i) => ({
     index: image.index,
     path: saved[i]!.path,
-    uri: resourceUri(saved[i]!.fileName),
+    uri: uris[i]!,
     mimeType: image.mimeType,
     width: image.width,
     height: image.height,
@@ -146,13 +148,21 @@ export async function deliverImages(result: ImageResult, context: DeliverContext
   const budget =
     config.maxInlineBytes - draft.length - ENVELOPE_OVERHEAD - PER_IMAGE_OVERHEAD * images.length - 64 * images.length;
   // The files hold the images now: free the in-memory copies at once (several MB each; with many calls
-  // in flight they would otherwise wait for the garbage collector) and make the previews from the files.
+  // in flight they would otherwise wait for the garbage collector) and make the previews from the files,
+  // each read back when its turn comes, through one descriptor, only if it is still the plain file of
+  // the size we wrote (another process may have swapped it for a link meanwhile).
   for (const image of result.images) releaseBytes(image.bytes);
   progress.phase('Making previews');
   const previews =
     budget > 0
       ? await makePreviews(
-          saved.map((file) => file.path),
+          saved.map(
+            (file, i) => () =>
+              readSavedImage(config.outputDir, file.fileName, images[i]!.bytes).then(
+                (read) => (read?.bytes.byteLength === images[i]!.bytes ? read.bytes : undefined),
+                () => undefined,
+              ),
+          ),
           budget,
         )
       : images.map(() => undefined);

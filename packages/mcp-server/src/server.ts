@@ -8,6 +8,7 @@ import { createImageClient, type ImageClient, type Transport } from '@brushwork/
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerConfig } from './config.js';
 import { modelContext } from './describe.js';
+import { createModelListCache, type ModelListCache } from './model-cache.js';
 import { registerImageResources } from './resources.js';
 import type { ToolContext } from './tools/context.js';
 import { registerEditImage } from './tools/edit-image.js';
@@ -24,6 +25,8 @@ export interface ServerDeps {
   /** The HTTP transport for the client (production: @brushwork/core/got). Ignored for the sandbox. */
   transport?: Transport;
   now?: () => Date;
+  /** The model list cache; give every session of a process the same one. Default: one per server. */
+  modelList?: ModelListCache;
   /** One line to stderr. */
   log?: (line: string) => void;
 }
@@ -44,6 +47,7 @@ export function createBrushworkServer(config: ServerConfig, deps: ServerDeps = {
     config,
     client: deps.client ?? clientFor(config, deps.transport),
     model: modelContext(config),
+    modelList: deps.modelList ?? createModelListCache(),
     now: deps.now ?? (() => new Date()),
     log: deps.log ?? (() => {}),
     onSaved: () => {

@@ -169,6 +169,9 @@ describe('files and transport settings', () => {
       token: 'tok-123456',
       allowedOrigins: ['https://a.example', 'https://b.example'],
       allowedHosts: ['box.lan'],
+      maxSessions: 64,
+      maxSessionsPerClient: 16,
+      sessionIdleMs: 300_000,
     });
     expect(c.secrets).toContain('tok-123456');
   });
@@ -176,6 +179,32 @@ describe('files and transport settings', () => {
   it('warns when serving HTTP beyond loopback without a token', () => {
     const outcome = parseConfig({}, ['--http', '--host', '0.0.0.0'], context);
     expect(outcome.kind === 'config' && outcome.notices.some((n) => /without BRUSHWORK_HTTP_TOKEN/.test(n))).toBe(true);
+  });
+
+  it('limits resources and HTTP sessions, with defaults (issue 14)', () => {
+    const c = config({});
+    expect(c.maxResourceBytes).toBe(20_000_000);
+    const set = config({ BRUSHWORK_MAX_RESOURCE_BYTES: '5m', BRUSHWORK_HTTP_MAX_SESSIONS: '8' }, [
+      '--http',
+      '--http-client-sessions',
+      '2',
+      '--http-idle-seconds',
+      '90',
+    ]);
+    expect(set.maxResourceBytes).toBe(5_000_000);
+    expect(set.http).toMatchObject({ maxSessions: 8, maxSessionsPerClient: 2, sessionIdleMs: 90_000 });
+    expect(errors({ BRUSHWORK_MAX_RESOURCE_BYTES: 'lots' }).join()).toMatch(/BRUSHWORK_MAX_RESOURCE_BYTES/);
+    expect(errors({ BRUSHWORK_HTTP_MAX_SESSIONS: '0' }, ['--http']).join()).toMatch(/BRUSHWORK_HTTP_MAX_SESSIONS/);
+    expect(errors({}, ['--http', '--http-idle-seconds', 'soon']).join()).toMatch(/--http-idle-seconds/);
+  });
+
+  it('says on start-up what HTTP without a token means, on loopback too (issue 14, finding 2)', () => {
+    const outcome = parseConfig({}, ['--http'], context);
+    expect(outcome.kind === 'config' && outcome.notices.join('\n')).toMatch(
+      /without BRUSHWORK_HTTP_TOKEN: any process on this machine/,
+    );
+    const withToken = parseConfig({ BRUSHWORK_HTTP_TOKEN: 'tok-123456' }, ['--http'], context);
+    expect(withToken.kind === 'config' && withToken.notices.join('\n')).not.toMatch(/BRUSHWORK_HTTP_TOKEN/);
   });
 
   it('parses byte sizes', () => {

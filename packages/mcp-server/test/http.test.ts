@@ -4,7 +4,13 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type HttpOptions, parseConfig } from '../src/config.js';
+import {
+  DEFAULT_HTTP_CLIENT_SESSIONS,
+  DEFAULT_HTTP_IDLE_SECONDS,
+  DEFAULT_HTTP_MAX_SESSIONS,
+  type HttpOptions,
+  parseConfig,
+} from '../src/config.js';
 import {
   type HttpServerHandle,
   hasBearerToken,
@@ -27,6 +33,9 @@ const options = (extra: Partial<HttpOptions> = {}): HttpOptions => ({
   host: '127.0.0.1',
   allowedOrigins: [],
   allowedHosts: [],
+  maxSessions: DEFAULT_HTTP_MAX_SESSIONS,
+  maxSessionsPerClient: DEFAULT_HTTP_CLIENT_SESSIONS,
+  sessionIdleMs: DEFAULT_HTTP_IDLE_SECONDS * 1000,
   ...extra,
 });
 
@@ -36,6 +45,8 @@ const INITIALIZE = JSON.stringify({
   method: 'initialize',
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
 });
+
+const PING = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' });
 
 interface Answer {
   status: number;
@@ -48,6 +59,7 @@ function post(
   headers: Record<string, string>,
   body = INITIALIZE,
   path = '/mcp',
+  localAddress?: string,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -55,6 +67,7 @@ function post(
         host: '127.0.0.1',
         port: handle.port,
         path,
+        ...(localAddress ? { localAddress } : {}),
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -181,5 +194,96 @@ describe('HTTP server', () => {
     const stray = await post(handle, {}, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }));
     expect(stray.status).toBe(400);
     expect(handle.sessionCount()).toBe(0);
+  });
+});
+
+describe('sessions under a flood (issue 14, finding 2)', () => {
+  async function echoClient(h: HttpServerHandle): Promise<string> {
+    const client = new Client({ name: 'legit', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(h.url)));
+    const result = await client.callTool({ name: 'echo', arguments: { text: 'still here' } });
+    await client.close();
+    return (result.content as { text: string }[])[0]!.text;
+  }
+
+  it('70 initialize requests from one client do not lock out another client', async () => {
+    handle = await startHttpServer(options(), tinyServer);
+    const h = handle;
+    const flood = await Promise.all(
+      Array.from({ length: 70 }, () => post(h, {}, INITIALIZE, '/mcp', '127.0.0.2').then((a) => a.status)),
+    );
+    expect(flood.filter((status) => status !== 200 && status !== 503)).toEqual([]);
+    expect(await echoClient(h)).toBe('still here');
+  });
+
+  it('a flood from the same address as the client does not lock it out either', async () => {
+    handle = await startHttpServer(options(), tinyServer);
+    const h = handle;
+    for (let i = 0; i < 70; i++) await post(h, {});
+    expect(h.sessionCount()).toBeLessThanOrEqual(64);
+    expect(await echoClient(h)).toBe('still here');
+  });
+
+  it('bounds the sessions one client holds: its oldest idle one makes room', async () => {
+    handle = await startHttpServer(options({ maxSessionsPerClient: 4 }), tinyServer);
+    const h = handle;
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const answer = await post(h, {}, INITIALIZE, '/mcp', '127.0.0.2');
+      expect(answer.status).toBe(200);
+      ids.push(String(answer.headers['mcp-session-id']));
+    }
+    expect(h.sessionCount()).toBe(4);
+    // the first sessions were evicted, the newest still answer
+    expect((await post(h, { 'mcp-session-id': ids[0]! }, PING, '/mcp', '127.0.0.2')).status).toBe(404);
+    expect(
+      (await post(h, { 'mcp-session-id': ids[9]!, 'mcp-protocol-version': '2025-06-18' }, PING, '/mcp', '127.0.0.2'))
+        .status,
+    ).toBe(200);
+    expect(await echoClient(h)).toBe('still here');
+  });
+
+  it('never evicts a session while it is in use; refuses (503) only when every session is busy', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slowServer = () => {
+      const server = tinyServer();
+      server.registerTool('wait', { inputSchema: {} }, async () => {
+        await gate;
+        return { content: [{ type: 'text', text: 'done' }] };
+      });
+      return server;
+    };
+    handle = await startHttpServer(options({ maxSessions: 2 }), slowServer);
+    const h = handle;
+    const busy = [new Client({ name: 'a', version: '1' }), new Client({ name: 'b', version: '1' })];
+    for (const client of busy) await client.connect(new StreamableHTTPClientTransport(new URL(h.url)));
+    const calls = busy.map((client) => client.callTool({ name: 'wait', arguments: {} }));
+    // both sessions are in use: a third client is refused rather than breaking a running call
+    for (let i = 0; i < 50 && h.busySessionCount() < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(h.busySessionCount()).toBe(2);
+    expect((await post(h, {})).status).toBe(503);
+    release();
+    expect((await Promise.all(calls)).map((r) => (r.content as { text: string }[])[0]!.text)).toEqual(['done', 'done']);
+    // idle now: the next client takes the oldest idle session's place
+    expect(await echoClient(h)).toBe('still here');
+    for (const client of busy) await client.close();
+  });
+
+  it('reaps sessions idle longer than the idle limit', async () => {
+    let now = 1_000_000;
+    handle = await startHttpServer(options({ sessionIdleMs: 60_000 }), tinyServer, () => {}, { now: () => now });
+    const h = handle;
+    await post(h, {});
+    await post(h, {});
+    expect(h.sessionCount()).toBe(2);
+    now += 59_000;
+    await h.reapIdle();
+    expect(h.sessionCount()).toBe(2);
+    now += 2_000;
+    await h.reapIdle();
+    expect(h.sessionCount()).toBe(0);
   });
 });

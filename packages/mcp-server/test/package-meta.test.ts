@@ -26,7 +26,15 @@ describe('server.json (MCP registry)', () => {
   it('documents every environment variable the server reads, secrets marked', () => {
     const documented: string[] = server.packages[0].environmentVariables.map((v: { name: string }) => v.name);
     const read = [...helpText().matchAll(/\b((?:OPENAI|AZURE_OPENAI|BRUSHWORK)_[A-Z_]+)\b/g)].map((m) => m[1]!);
-    for (const name of read.filter((n) => !['BRUSHWORK_ALLOWED_ORIGINS', 'BRUSHWORK_ALLOWED_HOSTS'].includes(n))) {
+    // Settings of the HTTP transport only (server.json describes the stdio package).
+    const httpOnly = [
+      'BRUSHWORK_ALLOWED_ORIGINS',
+      'BRUSHWORK_ALLOWED_HOSTS',
+      'BRUSHWORK_HTTP_MAX_SESSIONS',
+      'BRUSHWORK_HTTP_CLIENT_SESSIONS',
+      'BRUSHWORK_HTTP_IDLE_SECONDS',
+    ];
+    for (const name of read.filter((n) => !httpOnly.includes(n))) {
       expect(documented).toContain(name);
     }
     const secrets = server.packages[0].environmentVariables

@@ -147,6 +147,21 @@ describe('generate_image (sandbox)', () => {
     );
   });
 
+  it('refuses a resource over BRUSHWORK_MAX_RESOURCE_BYTES, giving the file path (issue 14, finding 3)', async () => {
+    harness = await startHarness({ BRUSHWORK_MAX_RESOURCE_BYTES: '1k' });
+    const result = await call(harness, 'generate_image', { prompt: 'teapot', size: '1024x1024' });
+    const image = (result.structuredContent as { images: { uri: string; path: string; bytes: number }[] }).images[0]!;
+    expect(image.bytes).toBeGreaterThan(1000);
+    const refusal = await harness.client.readResource({ uri: image.uri }).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    expect(refusal).toContain(image.path);
+    expect(refusal).toMatch(/BRUSHWORK_MAX_RESOURCE_BYTES/);
+    await writeFile(join(harness.outputDir, 'small.png'), 'x'.repeat(1000));
+    expect((await harness.client.readResource({ uri: 'brushwork://images/small.png' })).contents).toHaveLength(1);
+  });
+
   it('uses the filename argument and never overwrites', async () => {
     harness = await startHarness();
     await writeFile(join(harness.root, 'placeholder'), '');

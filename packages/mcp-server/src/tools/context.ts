@@ -3,11 +3,14 @@ import type { ImageClient } from '@brushwork/core';
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConfig } from '../config.js';
 import type { ModelContext } from '../describe.js';
+import type { ModelListCache } from '../model-cache.js';
 
 export interface ToolContext {
   config: ServerConfig;
   client: ImageClient;
   model: ModelContext;
+  /** The provider's model list, kept briefly (shared by every session of the process). */
+  modelList: ModelListCache;
   now: () => Date;
   /** Called after files were saved (the resource list changed). */
   onSaved: () => void;

@@ -86,7 +86,7 @@ export function registerListModels(server: McpServer, context: ToolContext): voi
     async (_args, extra): Promise<CallToolResult> => {
       const { config } = context;
       try {
-        const models = (await context.client.listModels({ signal: extra.signal })).map(describeModel);
+        const models = (await context.modelList.get(context.client, extra.signal)).map(describeModel);
         const structured = {
           provider: context.client.provider,
           defaultModel: context.model.model,
