@@ -47,3 +47,4 @@ export {
   type PriceOverrideEntry,
   type PriceOverrides,
 } from './overrides.js';
+export { type CostRequestSource, costRequestOf } from './request.js';

@@ -223,3 +223,28 @@ describe('per image', () => {
     expect(formatUsd(0.000216)).toBe('$0.00022');
   });
 });
+
+describe('costRequestOf', () => {
+  it('keeps the fields the price depends on and turns input images into their sizes', async () => {
+    const { costRequestOf } = await import('../../src/cost/index.js');
+    const { encodePng, readImageSize } = await import('../../src/image/index.js');
+    const png = encodePng({ width: 8, height: 4, data: new Uint8Array(8 * 4 * 4) });
+    const request = {
+      model: 'gpt-image-2',
+      prompt: 'x',
+      size: '1024x1024',
+      quality: 'low',
+      outputFormat: 'png' as const,
+      images: [{ bytes: png }, { bytes: new Uint8Array([1, 2, 3]) }],
+      inputFidelity: 'high' as const,
+    };
+    expect(costRequestOf(request, readImageSize)).toEqual({
+      model: 'gpt-image-2',
+      prompt: 'x',
+      size: '1024x1024',
+      quality: 'low',
+      inputFidelity: 'high',
+      inputImages: [{ width: 8, height: 4 }, undefined],
+    });
+  });
+});

@@ -19,3 +19,4 @@ export {
 export { appendLedgerLine, LEDGER_FILE, LedgerReader, type LedgerLine, ledgerPath, LOCK_FILE } from './ledger.js';
 export { type LockOptions, withFileLock } from './lock.js';
 export { RESERVATIONS_DIR } from './reservations.js';
+export { type GuardedOutcome, runGuarded } from './guarded.js';

@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createSpendGuard,
@@ -199,13 +198,30 @@ describe('two processes sharing the output directory', () => {
 
   it('see each other’s reservations: 2 × 5 concurrent calls against a budget that fits 3 let exactly 3 through', async () => {
     expect(existsSync(built), 'build the MCP server first (pnpm build)').toBe(true);
-    const run = promisify(execFile);
-    const results = await Promise.all(
-      [0, 1].map(() =>
-        run(process.execPath, [worker, dir, '0.12', '5']).then(({ stdout }) => JSON.parse(stdout).ok as number),
-      ),
+    const children = [0, 1].map(() =>
+      spawn(process.execPath, [worker, dir, '0.12', '5'], { stdio: ['pipe', 'pipe', 'inherit'] }),
     );
+    const reports = children.map(
+      (child) =>
+        new Promise<number>((resolve, reject) => {
+          let out = '';
+          child.stdout.on('data', (chunk: Buffer) => {
+            out += chunk.toString();
+            if (out.includes('\n')) resolve(JSON.parse(out).ok as number);
+          });
+          child.on('exit', (code) => reject(new Error(`worker exited (${code}) before reporting`)));
+        }),
+    );
+    const exits = children.map((child) => new Promise((resolve) => child.on('exit', resolve)));
+    let results: number[];
+    try {
+      results = await Promise.all(reports);
+    } finally {
+      for (const child of children) child.stdin.end();
+      await Promise.all(exits);
+    }
     expect(results[0]! + results[1]!).toBe(3);
+    // both workers held their reservations until now: 3 files, of processes that have since exited
     expect(await readdir(join(dir, RESERVATIONS_DIR))).toHaveLength(3);
   });
 });
