@@ -326,10 +326,10 @@ export function priceResult(
   return { cost, images: splitCost(cost, result.images.length) };
 }
 
-/** "$0.034", "$1.25", "$0.00022": for messages. */
+/** "$0.034", "$0.10", "$1.25", "$0.00022": for messages. */
 export function formatUsd(usd: number): string {
   if (usd === 0) return '$0';
   if (usd >= 1) return `$${usd.toFixed(2)}`;
-  if (usd >= 0.01) return `$${Number(usd.toFixed(4))}`;
+  if (usd >= 0.01) return `$${usd.toFixed(4).replace(/0{1,2}$/, '')}`;
   return `$${Number(usd.toPrecision(2))}`;
 }

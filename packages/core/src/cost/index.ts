@@ -48,3 +48,4 @@ export {
   type PriceOverrides,
 } from './overrides.js';
 export { type CostRequestSource, costRequestOf } from './request.js';
+export { type CapCheck, type CapRefusal, checkCaps, describeCall, type SpendCap } from './caps.js';

@@ -220,6 +220,8 @@ describe('per image', () => {
     expect(formatUsd(0)).toBe('$0');
     expect(formatUsd(0.034)).toBe('$0.034');
     expect(formatUsd(1.256)).toBe('$1.26');
+    expect(formatUsd(0.1)).toBe('$0.10');
+    expect(formatUsd(0.1234)).toBe('$0.1234');
     expect(formatUsd(0.000216)).toBe('$0.00022');
   });
 });

@@ -6,12 +6,15 @@
  * directory's lock, so concurrent calls — in this process or another sharing the directory — see each
  * other's reservations: ten calls against a budget that fits three let exactly three through.
  */
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  type CapRefusal,
+  checkCaps,
   type Cost,
   type CostRequest,
+  describeCall,
   estimateCost,
-  formatUsd,
   type PriceTable,
   priceResult,
   type PricedResultInput,
@@ -32,15 +35,8 @@ export interface SpendGuardOptions {
   lock?: LockOptions;
 }
 
-export interface Refusal {
-  cap: 'per-call' | 'budget' | 'unpriced';
-  /** The cap that refused: per-call cap or budget, in USD. */
-  capUsd: number;
-  estimateUsd: number | null;
-  /** Spent in the window so far (settled calls). */
-  spentUsd: number;
-  /** Held by calls in flight. */
-  reservedUsd: number;
+/** Why a call was refused: the cap, its amount, the estimate, the window's spend and reservations. */
+export interface Refusal extends Omit<CapRefusal, 'message'> {
   window: string;
 }
 
@@ -76,16 +72,6 @@ export interface SpendGuard {
   status(): Promise<{ spentUsd: number; reservedUsd: number; window: string; budgetUsd?: number }>;
 }
 
-const micros = (usd: number) => Math.round(usd * 1e6);
-
-function what(request: CostRequest): string {
-  const n = request.n ?? 1;
-  const parts = [request.model ?? 'deployment model', `${n} image${n === 1 ? '' : 's'}`];
-  if (request.size) parts.push(request.size);
-  if (request.quality) parts.push(request.quality);
-  return parts.join(', ');
-}
-
 export function createSpendGuard(options: SpendGuardOptions): SpendGuard {
   const { dir, config, prices } = options;
   const now = options.now ?? Date.now;
@@ -95,17 +81,16 @@ export function createSpendGuard(options: SpendGuardOptions): SpendGuard {
   const window: BudgetWindow = config.window;
   const windowText = describeWindow(window);
   const capsOn = config.maxCostPerCallUsd !== undefined || config.budgetUsd !== undefined;
-  const locked = <T>(fn: () => Promise<T>) => withFileLock(lockPath, fn, options.lock);
+  let made: Promise<unknown> | undefined;
+  const locked = async <T>(fn: () => Promise<T>) => {
+    made ??= mkdir(dir, { recursive: true });
+    await made;
+    return withFileLock(lockPath, fn, options.lock);
+  };
 
   async function totals(t: number): Promise<{ spent: number; reserved: number }> {
     await reader.refresh();
     return { spent: reader.spentSince(windowStart(window, t)), reserved: await reservedUsd(dir, t, ttlMs) };
-  }
-
-  function spendText(spent: number, reserved: number): string {
-    const budget = config.budgetUsd !== undefined ? ` of BRUSHWORK_BUDGET_USD ${formatUsd(config.budgetUsd)}` : '';
-    const held = reserved > 0 ? `, plus ${formatUsd(reserved)} reserved by calls in flight` : '';
-    return `Spent so far ${windowText}: ${formatUsd(spent)}${budget}${held}.`;
   }
 
   const guard: SpendGuard = {
@@ -119,42 +104,25 @@ export function createSpendGuard(options: SpendGuardOptions): SpendGuard {
       return locked(async () => {
         const t = now();
         const { spent, reserved } = await totals(t);
-        const refuse = (cap: Refusal['cap'], capUsd: number, message: string): ReserveOutcome => ({
-          ok: false,
-          message: `${message} ${spendText(spent, reserved)} No request was sent.`,
-          refusal: {
-            cap,
-            capUsd,
-            estimateUsd: estimate.usd,
-            spentUsd: spent,
-            reservedUsd: reserved,
-            window: windowText,
-          },
+        const refusal = checkCaps({
+          estimate,
+          ...(config.maxCostPerCallUsd !== undefined
+            ? { perCall: { name: 'BRUSHWORK_MAX_COST_PER_CALL_USD', usd: config.maxCostPerCallUsd } }
+            : {}),
+          ...(config.budgetUsd !== undefined
+            ? { budget: { name: 'BRUSHWORK_BUDGET_USD', usd: config.budgetUsd } }
+            : {}),
+          spentUsd: spent,
+          reservedUsd: reserved,
+          spentLabel: windowText,
+          what: describeCall(request),
+          unpricedHint: 'Add the model to BRUSHWORK_PRICES to allow it.',
         });
-        const capName =
-          config.maxCostPerCallUsd !== undefined
-            ? `BRUSHWORK_MAX_COST_PER_CALL_USD ${formatUsd(config.maxCostPerCallUsd)}`
-            : `BRUSHWORK_BUDGET_USD ${formatUsd(config.budgetUsd!)}`;
-        if (estimate.basis === 'unknown')
-          return refuse(
-            'unpriced',
-            config.maxCostPerCallUsd ?? config.budgetUsd!,
-            `Refused: ${capName} is set, and the cost of this call (${what(request)}) cannot be estimated: ${estimate.reason} Add the model to BRUSHWORK_PRICES to allow it.`,
-          );
-        if (config.maxCostPerCallUsd !== undefined && micros(estimate.usd) > micros(config.maxCostPerCallUsd))
-          return refuse(
-            'per-call',
-            config.maxCostPerCallUsd,
-            `Refused: the estimated cost ${formatUsd(estimate.usd)} (${what(request)}) is above BRUSHWORK_MAX_COST_PER_CALL_USD ${formatUsd(config.maxCostPerCallUsd)}.`,
-          );
-        if (config.budgetUsd !== undefined) {
-          const after = micros(spent) + micros(reserved) + micros(estimate.usd);
-          if (after > micros(config.budgetUsd))
-            return refuse(
-              'budget',
-              config.budgetUsd,
-              `Refused: the estimated cost ${formatUsd(estimate.usd)} (${what(request)}) would take spending ${windowText} to ${formatUsd(after / 1e6)}, over BRUSHWORK_BUDGET_USD ${formatUsd(config.budgetUsd)}.`,
-            );
+        if (refusal) {
+          const { message, ...rest } = refusal;
+          return { ok: false, message: `${message} No request was sent.`, refusal: { ...rest, window: windowText } };
+        }
+        if (config.budgetUsd !== undefined && estimate.usd !== null) {
           const id = await addReservation(dir, estimate.usd, tool, t);
           return { ok: true, reservation: { tool, request, estimate, id } };
         }

@@ -64,3 +64,16 @@ describe('runGuarded', () => {
     ]);
   });
 });
+
+describe('output directory', () => {
+  it('is created when missing (first call of a fresh server)', async () => {
+    const fresh = join(dir, 'not', 'yet');
+    const guard = createSpendGuard({
+      dir: fresh,
+      config: { window: { kind: 'day' }, ledgerPrompts: false, budgetUsd: 1 },
+    });
+    const outcome = await runGuarded(guard, 'generate_image', request, async () => result);
+    expect(outcome.ok).toBe(true);
+    expect(await readFile(join(fresh, LEDGER_FILE), 'utf8')).toContain('"generate_image"');
+  });
+});
