@@ -7,6 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { createFaultBook, type FaultSpec, type RouteName } from './faults.ts';
 import { type ImageKind, promptVariant, type RenderedImage, renderImage } from './images.ts';
 import { boundaryOf, type FormPart, MultipartError, parseMultipart } from './multipart.ts';
+import { signC2pa } from './provenance.ts';
 import {
   type AcceptedRequest,
   checkEditImages,
@@ -17,6 +18,7 @@ import {
   type RuleViolation,
   type UploadedImage,
 } from './rules.ts';
+import { type InputImageInfo, uploadDimensions, usageOf } from './usage.ts';
 import {
   azureError,
   blobError,
@@ -89,6 +91,8 @@ export interface FakeUpstreamConfig {
   legacyPolls: number;
   /** legacy async DALL-E 2: retry-after (seconds) on submit and unfinished polls (default 1) */
   legacyRetryAfterSeconds: number;
+  /** final images carry C2PA content credentials (PNG caBX, JPEG APP11 JUMBF, WebP C2PA chunk); default false */
+  c2pa: boolean;
 }
 
 export interface RateLimitSettings {
@@ -267,6 +271,7 @@ function initialConfig(options: FakeUpstreamOptions): FakeUpstreamConfig {
     azureSafetyShape: options.azureSafetyShape ?? 'inner_error',
     legacyPolls: options.legacyPolls ?? 2,
     legacyRetryAfterSeconds: options.legacyRetryAfterSeconds ?? 1,
+    c2pa: options.c2pa ?? false,
   };
 }
 
@@ -512,21 +517,15 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     return config.triggerWord !== '' && prompt.toLowerCase().includes(config.triggerWord.toLowerCase());
   }
 
-  function usageOf(accepted: AcceptedRequest, inputImages: number) {
-    const base: Record<string, number> = { low: 272, medium: 1056, high: 4160 };
-    const perImage = Math.round(((base[accepted.quality] ?? 1056) * accepted.width * accepted.height) / (1024 * 1024));
-    const textTokens = Math.max(1, Math.ceil(accepted.prompt.length / 4));
-    const imageTokens = inputImages * 323;
-    const output = perImage * accepted.n;
-    return {
-      input_tokens: textTokens + imageTokens,
-      output_tokens: output,
-      total_tokens: textTokens + imageTokens + output,
-      input_tokens_details: { text_tokens: textTokens, image_tokens: imageTokens },
-    };
+  async function renderFor(accepted: AcceptedRequest, index: number, partial?: number): Promise<RenderedImage> {
+    const image = await renderUnsigned(accepted, index, partial);
+    if (!config.c2pa || partial !== undefined) return image;
+    const bytes = signC2pa(image.bytes, accepted.family.gptFields ? accepted.outputFormat : 'png');
+    const base64 = bytes.toString('base64');
+    return { bytes, mimeType: image.mimeType, base64, base64Bytes: Buffer.from(base64, 'latin1') };
   }
 
-  async function renderFor(accepted: AcceptedRequest, index: number, partial?: number): Promise<RenderedImage> {
+  function renderUnsigned(accepted: AcceptedRequest, index: number, partial?: number): Promise<RenderedImage> {
     return renderImage({
       kind: partial === undefined ? config.imageKind : 'solid',
       width: accepted.width,
@@ -546,7 +545,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     provider: Provider,
     kind: 'generate' | 'edit',
     accepted: AcceptedRequest,
-    inputImages: number,
+    inputImages: readonly InputImageInfo[],
+    inputFidelity: string | undefined,
     headers: Record<string, string>,
     entry: RequestLogEntry,
   ): Promise<Reply> {
@@ -554,7 +554,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     const images = await Promise.all(Array.from({ length: accepted.n }, (_, i) => renderFor(accepted, i)));
     entry.images = images.length;
     const gpt = accepted.family.gptFields;
-    const usage = gpt ? usageOf(accepted, inputImages) : undefined;
+    const tokens = gpt ? usageOf(accepted, inputImages, inputFidelity) : undefined;
+    const usage = tokens?.total;
     const extension = gpt ? accepted.outputFormat : 'png';
 
     if (accepted.stream) {
@@ -577,7 +578,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
           events.push(Buffer.from(`event: ${type}\ndata: ${data}\n\n`, 'latin1'));
         }
         const type = `${prefix}.completed`;
-        const data = event(type, { ...common, usage }, images[i]!.base64Bytes);
+        const data = event(type, { ...common, usage: tokens?.ofImage(i) }, images[i]!.base64Bytes);
         events.push(Buffer.from(`event: ${type}\ndata: ${data}\n\n`, 'latin1'));
       }
       return {
@@ -859,7 +860,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     });
     if (isRuleViolation(outcome)) return ruleReply(provider, outcome, headers);
 
-    let inputImages = 0;
+    let inputImages: InputImageInfo[] = [];
     if (kind === 'edit') {
       if (parsed.form) {
         const uploads: UploadedImage[] = parsed.files
@@ -871,7 +872,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
           : undefined;
         const problem = checkEditImages(uploads, mask, outcome);
         if (problem) return ruleReply(provider, problem, headers);
-        inputImages = uploads.length;
+        inputImages = uploads.map((upload) => uploadDimensions(upload.data));
       } else {
         const refs = fields['images'] as unknown[];
         if (!outcome.family.gptFields || refs.length === 0 || refs.length > 16)
@@ -885,7 +886,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
             },
             headers,
           );
-        inputImages = refs.length;
+        inputImages = refs.map(() => ({ width: undefined, height: undefined }));
       }
     }
 
@@ -895,7 +896,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       return rateLimitedReply(provider, outcome.model, limited.used, outcome.n, limited.waitMs, headers);
     }
     if (tripsSafety(outcome.prompt)) return safetyReply(provider, outcome, headers);
-    return imagesReply(provider, kind, outcome, inputImages, { ...headers, ...rateLimitHeaders() }, entry);
+    const fidelity = typeof fields['input_fidelity'] === 'string' ? fields['input_fidelity'] : undefined;
+    return imagesReply(provider, kind, outcome, inputImages, fidelity, { ...headers, ...rateLimitHeaders() }, entry);
   }
 
   // ---------- legacy asynchronous DALL-E 2 ----------

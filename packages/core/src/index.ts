@@ -23,3 +23,5 @@ export { BodyCollector, declaredBodyLength, readWholeBody, releaseBytes } from '
 export { planCalls, runBounded, type PlannedCall } from './fanout.js';
 export * from './image/index.js';
 export * from './sandbox/index.js';
+export * from './cost/index.js';
+export { detectProvenance, type Provenance } from './provenance/detect.js';

@@ -1,0 +1,51 @@
+export {
+  BUILTIN_PRICE_ROWS,
+  BUILTIN_PRICES,
+  findPriceRow,
+  priceKey,
+  priceRowSchema,
+  TOKEN_ACCOUNTINGS,
+  type PerImagePriceRow,
+  type PriceRow,
+  type PriceTable,
+  type TokenAccounting,
+  type TokenPriceRow,
+  type TokenRates,
+} from './prices.js';
+export {
+  estimateTextTokens,
+  GPT_IMAGE_1_OUTPUT_TOKENS,
+  gptImage2OutputTokens,
+  inputImageTokens,
+  outputTokensPerImage,
+  PARTIAL_IMAGE_OUTPUT_TOKENS,
+} from './tokens.js';
+export {
+  costFromUsage,
+  estimateCost,
+  formatUsd,
+  priceResult,
+  splitCost,
+  tokensOfUsage,
+  usdOfTokens,
+  type Cost,
+  type CostOptions,
+  type CostRequest,
+  type PricedCost,
+  type PricedResultInput,
+  type TokenCounts,
+  type UnknownCost,
+  type UsageCostOptions,
+  type UsageTokens,
+} from './estimate.js';
+export {
+  parsePriceOverrides,
+  parsePriceOverridesJson,
+  PriceConfigError,
+  priceOverridesSchema,
+  type PriceConfigProblem,
+  type PriceOverrideEntry,
+  type PriceOverrides,
+} from './overrides.js';
+export { type CostRequestSource, costRequestOf } from './request.js';
+export { type CapCheck, type CapRefusal, checkCaps, describeCall, type SpendCap } from './caps.js';
