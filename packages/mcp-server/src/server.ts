@@ -9,9 +9,11 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerConfig } from './config.js';
 import { modelContext } from './describe.js';
 import { registerImageResources } from './resources.js';
+import { ImageTaskStore } from './task-store.js';
 import type { ToolContext } from './tools/context.js';
 import { registerEditImage } from './tools/edit-image.js';
 import { registerGenerateImage } from './tools/generate-image.js';
+import { answerPlainCallsAtOnce } from './tools/image-tool.js';
 import { registerListModels } from './tools/list-models.js';
 
 export const SERVER_NAME = 'brushwork';
@@ -33,9 +35,12 @@ export function clientFor(config: ServerConfig, transport?: Transport): ImageCli
 }
 
 export function createBrushworkServer(config: ServerConfig, deps: ServerDeps = {}): McpServer {
+  const tasks = new ImageTaskStore({ ttlMs: config.taskTtlMs });
   const server = new McpServer(
     { name: SERVER_NAME, title: 'Brushwork images', version: SERVER_VERSION },
     {
+      taskStore: tasks,
+      capabilities: { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
       instructions:
         'Brushwork generates and edits images. generate_image saves full-resolution files and returns small previews plus resource links; pass those paths or brushwork://images/ URIs to edit_image. list_models shows which models the key can use.',
     },
@@ -49,10 +54,13 @@ export function createBrushworkServer(config: ServerConfig, deps: ServerDeps = {
     onSaved: () => {
       if (server.isConnected()) server.sendResourceListChanged();
     },
+    tasks,
   };
   registerGenerateImage(server, context);
   registerEditImage(server, context);
   registerListModels(server, context);
+  answerPlainCallsAtOnce(server);
   registerImageResources(server, config);
+  server.server.onclose = () => tasks.close();
   return server;
 }

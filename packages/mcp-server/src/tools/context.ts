@@ -3,6 +3,7 @@ import type { ImageClient } from '@brushwork/core';
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConfig } from '../config.js';
 import type { ModelContext } from '../describe.js';
+import type { ImageTaskStore } from '../task-store.js';
 
 export interface ToolContext {
   config: ServerConfig;
@@ -13,6 +14,8 @@ export interface ToolContext {
   onSaved: () => void;
   /** One line to stderr. */
   log: (line: string) => void;
+  /** Task-augmented calls of the image tools. */
+  tasks: ImageTaskStore;
 }
 
 /** Image tools spend money at an outside service and create new files; they never overwrite. */
