@@ -15,6 +15,7 @@ import { registerEditImage } from './tools/edit-image.js';
 import { registerGenerateImage } from './tools/generate-image.js';
 import { answerPlainCallsAtOnce } from './tools/image-tool.js';
 import { registerListModels } from './tools/list-models.js';
+import { registerViewer } from './viewer.js';
 
 export const SERVER_NAME = 'brushwork';
 export const SERVER_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string })
@@ -61,6 +62,7 @@ export function createBrushworkServer(config: ServerConfig, deps: ServerDeps = {
   registerListModels(server, context);
   answerPlainCallsAtOnce(server);
   registerImageResources(server, config);
+  registerViewer(server);
   server.server.onclose = () => tasks.close();
   return server;
 }

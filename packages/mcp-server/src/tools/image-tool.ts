@@ -1,7 +1,7 @@
 /**
  * generate_image and edit_image as task-capable tools (`taskSupport: 'optional'`): a task-augmented call
  * returns a task at once and runs in the background (tasks/get, tasks/result, tasks/cancel); a plain call
- * runs and answers as before.
+ * runs and answers as before. Both show their results in the image viewer on hosts with MCP Apps.
  */
 import type { CreateTaskRequestHandlerExtra } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -9,6 +9,7 @@ import type { CallToolResult, ServerNotification, ToolAnnotations } from '@model
 import type { ZodRawShape, z } from 'zod';
 import type { ToolExtra } from '../progress.js';
 import type { ImageTaskStore } from '../task-store.js';
+import { VIEWER_TOOL_META } from '../viewer.js';
 import type { ToolContext } from './context.js';
 
 export interface ImageToolConfig<Shape extends ZodRawShape> {
@@ -17,7 +18,6 @@ export interface ImageToolConfig<Shape extends ZodRawShape> {
   inputSchema: Shape;
   outputSchema: ZodRawShape;
   annotations: ToolAnnotations;
-  _meta?: Record<string, unknown>;
 }
 
 type Run<Shape extends ZodRawShape> = (args: z.infer<z.ZodObject<Shape>>, extra: ToolExtra) => Promise<CallToolResult>;
@@ -33,22 +33,26 @@ export function registerImageTool<Shape extends ZodRawShape>(
   run: Run<Shape>,
 ): void {
   const tasks = context.tasks;
-  server.experimental.tasks.registerToolTask(name, { ...config, execution: { taskSupport: 'optional' } }, {
-    createTask: async (args: z.infer<z.ZodObject<Shape>>, extra: CreateTaskRequestHandlerExtra) => {
-      if (PLAIN_CALL in extra) return { task: tasks.settlePlainCall(await run(args, extra)) };
-      const task = await extra.taskStore.createTask({ ttl: extra.taskRequestedTtl ?? null });
-      void runInBackground(tasks, task.taskId, extra, () =>
-        run(args, {
-          ...extra,
-          signal: tasks.signalOf(task.taskId),
-          sendNotification: notifierFor(server, task.taskId),
-        }),
-      );
-      return { task };
-    },
-    getTask: (_args, extra) => extra.taskStore.getTask(extra.taskId),
-    getTaskResult: async (_args, extra) => (await extra.taskStore.getTaskResult(extra.taskId)) as CallToolResult,
-  } as Parameters<typeof server.experimental.tasks.registerToolTask<Shape, ZodRawShape>>[2]);
+  server.experimental.tasks.registerToolTask(
+    name,
+    { ...config, execution: { taskSupport: 'optional' }, _meta: VIEWER_TOOL_META },
+    {
+      createTask: async (args: z.infer<z.ZodObject<Shape>>, extra: CreateTaskRequestHandlerExtra) => {
+        if (PLAIN_CALL in extra) return { task: tasks.settlePlainCall(await run(args, extra)) };
+        const task = await extra.taskStore.createTask({ ttl: extra.taskRequestedTtl ?? null });
+        void runInBackground(tasks, task.taskId, extra, () =>
+          run(args, {
+            ...extra,
+            signal: tasks.signalOf(task.taskId),
+            sendNotification: notifierFor(server, task.taskId),
+          }),
+        );
+        return { task };
+      },
+      getTask: (_args, extra) => extra.taskStore.getTask(extra.taskId),
+      getTaskResult: async (_args, extra) => (await extra.taskStore.getTaskResult(extra.taskId)) as CallToolResult,
+    } as Parameters<typeof server.experimental.tasks.registerToolTask<Shape, ZodRawShape>>[2],
+  );
 }
 
 async function runInBackground(
