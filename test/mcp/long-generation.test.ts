@@ -109,11 +109,12 @@ describe('a 150-second generation', () => {
 
   it('reaches a task-aware client through tasks/get and tasks/result, same result as a plain call', async () => {
     h = await startMcp(env());
+    const progress: string[] = [];
     const created = await settle(
       h.client.request(
         { method: 'tools/call', params: { name: 'generate_image', arguments: { prompt: 'a lighthouse' }, task: {} } },
         CreateTaskResultSchema,
-        { timeout: CLIENT_TIMEOUT_MS },
+        { timeout: CLIENT_TIMEOUT_MS, onprogress: (p: Progress) => progress.push(p.message ?? '') },
       ),
     );
     const { taskId } = created.task;
@@ -126,6 +127,7 @@ describe('a 150-second generation', () => {
       task = await settle(h.client.experimental.tasks.getTask(taskId));
     }
     expect(task.status).toBe('completed');
+    expect(progress.filter((message) => message.startsWith('Still generating')).length).toBeGreaterThan(20);
 
     const result = await settle(
       h.client.request({ method: 'tasks/result', params: { taskId } }, CallToolResultSchema, {

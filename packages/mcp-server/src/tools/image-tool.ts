@@ -5,7 +5,12 @@
  */
 import type { CreateTaskRequestHandlerExtra } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult, ServerNotification, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type CallToolResult,
+  RELATED_TASK_META_KEY,
+  type ServerNotification,
+  type ToolAnnotations,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { ZodRawShape, z } from 'zod';
 import type { ToolExtra } from '../progress.js';
 import type { ImageTaskStore } from '../task-store.js';
@@ -76,12 +81,21 @@ async function runInBackground(
 }
 
 /**
- * Progress of a task outlives the tools/call request that created it: notifications go out tagged with
- * the task (related-task metadata), not as replies to the finished request.
+ * Progress of a task outlives the tools/call request that created it: notifications go out on their own
+ * (over HTTP: the session's GET stream), tagged with the task. Not through the SDK's relatedTask option:
+ * that queues them for delivery inside tasks/result, when they are no use any more.
  */
 function notifierFor(server: McpServer, taskId: string): ToolExtra['sendNotification'] {
   return (notification: ServerNotification) =>
-    server.server.notification(notification, { relatedTask: { taskId } }).catch(() => {});
+    server.server
+      .notification({
+        ...notification,
+        params: {
+          ...notification.params,
+          _meta: { ...notification.params?._meta, [RELATED_TASK_META_KEY]: { taskId } },
+        },
+      } as ServerNotification)
+      .catch(() => {});
 }
 
 /**
