@@ -121,7 +121,7 @@ async function showViewer(
   return { frame: frame!, result };
 }
 
-describe('the image viewer in Chromium', () => {
+describe('the image viewer in Chromium', { timeout: 90_000 }, () => {
   it('shows the previews first, then the full-resolution files read through the host, with the details', async () => {
     let release!: () => void;
     holdReads = new Promise<void>((resolve) => {
@@ -187,12 +187,12 @@ describe('the image viewer in Chromium', () => {
   });
 
   it("follows the host's theme, dark and light", async () => {
-    const { frame } = await showViewer('dark', { prompt: PROMPT, n: 2, size: '1536x1024' });
+    const shot = process.env.BRUSHWORK_VIEWER_SCREENSHOT;
+    const { frame } = await showViewer('dark', shot ? { prompt: PROMPT, n: 2, size: '1536x1024' } : { prompt: PROMPT });
     await frame.waitForSelector('img[data-resolution="full"]');
     const background = () => frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(await frame.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     const dark = await background();
-    const shot = process.env.BRUSHWORK_VIEWER_SCREENSHOT;
     if (shot) await (await page!.$('iframe#app'))!.screenshot({ path: shot });
 
     await page!.evaluate(() => window.setHostTheme('light'));
