@@ -157,6 +157,8 @@ export interface RequestLogEntry {
   rateLimited: boolean;
   /** number of images served (0 when refused) */
   images: number;
+  /** the client closed the connection before the answer was complete (e.g. it aborted the call) */
+  closedByClient: boolean;
 }
 
 export interface FakeUpstream {
@@ -1320,8 +1322,12 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       fault: undefined,
       rateLimited: false,
       images: 0,
+      closedByClient: false,
     };
     log.push(entry);
+    res.once('close', () => {
+      if (!res.writableFinished) entry.closedByClient = true;
+    });
     const provider: Provider = route?.provider ?? (path.startsWith('/openai/') ? 'azure' : 'openai');
     const headers = requestIdHeaders(provider);
 

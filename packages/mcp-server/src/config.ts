@@ -40,6 +40,8 @@ export interface ServerConfig {
   maxInlineBytes: number;
   /** Largest saved image resources/read returns, in bytes. */
   maxResourceBytes: number;
+  /** How long a finished task's result stays readable (tasks/get, tasks/result), in ms. */
+  taskTtlMs: number;
   /** Secrets to scrub from anything we print or return (belt and braces: the core never echoes them). */
   secrets: string[];
   transport: 'stdio' | 'http';
@@ -58,6 +60,7 @@ export const DEFAULT_MAX_RESOURCE_BYTES = 20_000_000;
 export const DEFAULT_HTTP_MAX_SESSIONS = 64;
 export const DEFAULT_HTTP_CLIENT_SESSIONS = 16;
 export const DEFAULT_HTTP_IDLE_SECONDS = 300;
+export const DEFAULT_TASK_TTL_MS = 60 * 60_000;
 export const DEFAULT_HTTP_PORT = 3917;
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
 export const DEFAULT_AZURE_API_VERSION = '2025-04-01-preview';
@@ -85,6 +88,7 @@ const SETTINGS = [
     'BRUSHWORK_MAX_RESOURCE_BYTES',
     `largest image resources/read returns (default ${DEFAULT_MAX_RESOURCE_BYTES}; 20m)`,
   ],
+  ['task-ttl', 'BRUSHWORK_TASK_TTL', 'how long a finished task result is kept (default 1h; 90s, 30m, 2h)'],
   ['http-token', 'BRUSHWORK_HTTP_TOKEN', 'bearer token required by the HTTP transport (prefer the env var)'],
   ['allowed-origin', 'BRUSHWORK_ALLOWED_ORIGINS', 'extra Origin accepted over HTTP; repeatable (env: comma list)'],
   ['allowed-host', 'BRUSHWORK_ALLOWED_HOSTS', 'extra Host header accepted over HTTP; repeatable (env: comma list)'],
@@ -267,6 +271,15 @@ export function parseConfig(
   const maxInlineBytes = count('max-inline-bytes', DEFAULT_MAX_INLINE_BYTES, true);
   const maxResourceBytes = count('max-resource-bytes', DEFAULT_MAX_RESOURCE_BYTES, true);
 
+  let taskTtlMs = DEFAULT_TASK_TTL_MS;
+  const ttl = single('task-ttl');
+  if (ttl !== undefined) {
+    const parsed = parseDuration(ttl);
+    if (parsed === undefined || parsed === 0) {
+      errors.push(`BRUSHWORK_TASK_TTL / --task-ttl must be a duration such as 90s, 30m or 2h (got "${ttl}")`);
+    } else taskTtlMs = parsed;
+  }
+
   // ── transport ──
   const portRaw = typeof values.port === 'string' ? values.port : undefined;
   const hostRaw = typeof values.host === 'string' ? values.host.trim() : undefined;
@@ -309,6 +322,7 @@ export function parseConfig(
       inputDirs,
       maxInlineBytes,
       maxResourceBytes,
+      taskTtlMs,
       secrets,
       transport,
       http: {
@@ -352,6 +366,15 @@ export function parseByteSize(text: string): number | undefined {
   const unit = (match[2] ?? 'b').toLowerCase();
   const factor = unit.startsWith('k') ? 1000 : unit.startsWith('m') ? 1_000_000 : 1;
   const value = Math.floor(Number(match[1]) * factor);
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
+/** 90 (seconds), 90s, 30m, 2h → milliseconds. Undefined when not a duration. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+)\s*(s|m|h)?$/i.exec(text.trim());
+  if (!match) return undefined;
+  const factor = { s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's').toLowerCase() as 's' | 'm' | 'h'];
+  const value = Number(match[1]) * factor;
   return Number.isSafeInteger(value) ? value : undefined;
 }
 

@@ -10,10 +10,13 @@ import type { ServerConfig } from './config.js';
 import { modelContext } from './describe.js';
 import { createModelListCache, type ModelListCache } from './model-cache.js';
 import { registerImageResources } from './resources.js';
+import { ImageTaskStore } from './task-store.js';
 import type { ToolContext } from './tools/context.js';
 import { registerEditImage } from './tools/edit-image.js';
 import { registerGenerateImage } from './tools/generate-image.js';
+import { answerPlainCallsAtOnce } from './tools/image-tool.js';
 import { registerListModels } from './tools/list-models.js';
+import { registerViewer } from './viewer.js';
 
 export const SERVER_NAME = 'brushwork';
 export const SERVER_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string })
@@ -36,9 +39,12 @@ export function clientFor(config: ServerConfig, transport?: Transport): ImageCli
 }
 
 export function createBrushworkServer(config: ServerConfig, deps: ServerDeps = {}): McpServer {
+  const tasks = new ImageTaskStore({ ttlMs: config.taskTtlMs });
   const server = new McpServer(
     { name: SERVER_NAME, title: 'Brushwork images', version: SERVER_VERSION },
     {
+      taskStore: tasks,
+      capabilities: { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
       instructions:
         'Brushwork generates and edits images. generate_image saves full-resolution files and returns small previews plus resource links; pass those paths or brushwork://images/ URIs to edit_image. list_models shows which models the key can use.',
     },
@@ -53,10 +59,14 @@ export function createBrushworkServer(config: ServerConfig, deps: ServerDeps = {
     onSaved: () => {
       if (server.isConnected()) server.sendResourceListChanged();
     },
+    tasks,
   };
   registerGenerateImage(server, context);
   registerEditImage(server, context);
   registerListModels(server, context);
+  answerPlainCallsAtOnce(server);
   registerImageResources(server, config);
+  registerViewer(server);
+  server.server.onclose = () => tasks.close();
   return server;
 }

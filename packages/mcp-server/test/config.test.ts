@@ -3,6 +3,7 @@ import {
   type ConfigOutcome,
   DEFAULT_MAX_INLINE_BYTES,
   parseByteSize,
+  parseDuration,
   parseConfig,
   type ServerConfig,
 } from '../src/config.js';
@@ -205,6 +206,23 @@ describe('files and transport settings', () => {
     );
     const withToken = parseConfig({ BRUSHWORK_HTTP_TOKEN: 'tok-123456' }, ['--http'], context);
     expect(withToken.kind === 'config' && withToken.notices.join('\n')).not.toMatch(/BRUSHWORK_HTTP_TOKEN/);
+  });
+
+  it('reads the task TTL (default one hour) and refuses what is not a duration', () => {
+    const fallback = parseConfig({}, [], context);
+    expect(fallback.kind === 'config' && fallback.config.taskTtlMs).toBe(3_600_000);
+    const set = parseConfig({ BRUSHWORK_TASK_TTL: '30m' }, ['--task-ttl', '90s'], context);
+    expect(set.kind === 'config' && set.config.taskTtlMs).toBe(90_000);
+    const bad = parseConfig({ BRUSHWORK_TASK_TTL: 'soon' }, [], context);
+    expect(bad.kind === 'error' && bad.errors.join('\n')).toMatch(/BRUSHWORK_TASK_TTL .* \(got "soon"\)/);
+  });
+
+  it('parses durations', () => {
+    expect(parseDuration('90')).toBe(90_000);
+    expect(parseDuration('90s')).toBe(90_000);
+    expect(parseDuration('30m')).toBe(1_800_000);
+    expect(parseDuration('2H')).toBe(7_200_000);
+    expect(parseDuration('1.5h')).toBeUndefined();
   });
 
   it('parses byte sizes', () => {

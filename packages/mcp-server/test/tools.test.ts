@@ -20,6 +20,24 @@ async function call(h: Harness, name: string, args: Record<string, unknown>, onp
 }
 
 describe('tools/list', () => {
+  it('offers generate_image and edit_image as optional tasks, list_models as a plain call', async () => {
+    harness = await startHarness();
+    const { tools } = await harness.client.listTools();
+    const support = Object.fromEntries(tools.map((t) => [t.name, t.execution?.taskSupport ?? 'forbidden']));
+    expect(support).toEqual({ generate_image: 'optional', edit_image: 'optional', list_models: 'forbidden' });
+    expect(harness.client.getServerCapabilities()?.tasks).toMatchObject({
+      cancel: {},
+      requests: { tools: { call: {} } },
+    });
+  });
+
+  it('answers a plain call directly: no task is left behind', async () => {
+    harness = await startHarness();
+    const result = await call(harness, 'generate_image', { prompt: 'a quick fox' });
+    expect(result.isError).toBeFalsy();
+    expect((await harness.client.experimental.tasks.listTasks()).tasks).toEqual([]);
+  });
+
   it('declares three tools with titles, schemas and annotations', async () => {
     harness = await startHarness();
     const { tools } = await harness.client.listTools();

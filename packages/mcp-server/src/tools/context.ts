@@ -4,6 +4,7 @@ import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConfig } from '../config.js';
 import type { ModelContext } from '../describe.js';
 import type { ModelListCache } from '../model-cache.js';
+import type { ImageTaskStore } from '../task-store.js';
 
 export interface ToolContext {
   config: ServerConfig;
@@ -16,6 +17,8 @@ export interface ToolContext {
   onSaved: () => void;
   /** One line to stderr. */
   log: (line: string) => void;
+  /** Task-augmented calls of the image tools. */
+  tasks: ImageTaskStore;
 }
 
 /** Image tools spend money at an outside service and create new files; they never overwrite. */

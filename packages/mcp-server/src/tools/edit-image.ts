@@ -7,11 +7,14 @@ import { FileProblem, readInputImage } from '../files.js';
 import { imageOutputShape } from '../results.js';
 import { defined, IMAGE_TOOL_ANNOTATIONS, type ToolContext } from './context.js';
 import { optionFields, runImageCall } from './generate-image.js';
+import { registerImageTool } from './image-tool.js';
 
 export function registerEditImage(server: McpServer, context: ToolContext): void {
   const d = fieldDescriptions(context.model);
   const dirs = { outputDir: context.config.outputDir, inputDirs: context.config.inputDirs };
-  server.registerTool(
+  registerImageTool(
+    server,
+    context,
     'edit_image',
     {
       title: 'Edit image',

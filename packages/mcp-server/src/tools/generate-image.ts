@@ -9,6 +9,7 @@ import { describeError } from '../messages.js';
 import { progressReporter, type ToolExtra } from '../progress.js';
 import { deliverImages, errorResult, imageOutputShape } from '../results.js';
 import { defined, IMAGE_TOOL_ANNOTATIONS, type ToolContext } from './context.js';
+import { registerImageTool } from './image-tool.js';
 
 /**
  * Options shared by generate_image and edit_image. Types and API-wide ranges only: what the chosen
@@ -82,7 +83,7 @@ export async function runImageCall(
   const progress = progressReporter(extra, context.client.provider);
   try {
     const request = toImageRequest(args, context, progress.enabled);
-    const result = await call(request, progress);
+    const result = await progress.whileWaiting(() => call(request, progress));
     return await deliverImages(result, {
       config,
       prompt: args.prompt,
@@ -101,7 +102,9 @@ export async function runImageCall(
 
 export function registerGenerateImage(server: McpServer, context: ToolContext): void {
   const d = fieldDescriptions(context.model);
-  server.registerTool(
+  registerImageTool(
+    server,
+    context,
     'generate_image',
     {
       title: 'Generate image',
