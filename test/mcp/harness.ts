@@ -1,9 +1,9 @@
 // Shared by the MCP cross-package tests: the built server (by package name) on an in-memory transport,
 // its core client pointed at the fake upstream through the production got transport.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createImageClient, type HttpRequest, type Transport } from '@brushwork/core';
+import { createImageClient, type HttpRequest, type HttpResponse, type Transport } from '@brushwork/core';
 import { createGotTransport } from '@brushwork/core/got';
 import { createBrushworkServer, parseConfig, type ServerConfig } from '@brushwork/mcp-server';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -27,7 +27,12 @@ export interface McpHarness {
     args: Record<string, unknown>,
     options?: { onprogress?: (p: Progress) => void; signal?: AbortSignal },
   ): Promise<CallToolResult>;
+  /** The files in the output directory, without the spend ledger and its lock / reservations. */
   files(): Promise<string[]>;
+  /** The spend ledger's lines, parsed. */
+  ledger(): Promise<Record<string, unknown>[]>;
+  /** Every response the core got, its body copied (undefined when streamed). */
+  responses: HttpResponse[];
   close(): Promise<void>;
 }
 
@@ -40,9 +45,12 @@ export async function startMcp(env: Record<string, string>, argv: string[] = [])
   const requests: HttpRequest[] = [];
   const sleeps: number[] = [];
   const got = createGotTransport();
-  const transport: Transport = (request) => {
+  const responses: HttpResponse[] = [];
+  const transport: Transport = async (request) => {
     requests.push(request);
-    return got(request);
+    const response = await got(request);
+    responses.push({ ...response, ...(response.body ? { body: Uint8Array.from(response.body) } : {}) });
+    return response;
   };
   const client = createImageClient({
     provider: config.provider,
@@ -74,11 +82,21 @@ export async function startMcp(env: Record<string, string>, argv: string[] = [])
       })) as CallToolResult,
     files: async () => {
       try {
-        return (await readdir(outputDir)).sort();
+        return (await readdir(outputDir))
+          .filter((name) => !/^(brushwork-ledger\.jsonl|\.brushwork-)/.test(name))
+          .sort();
       } catch {
         return [];
       }
     },
+    ledger: async () => {
+      const text = await readFile(join(outputDir, 'brushwork-ledger.jsonl'), 'utf8').catch(() => '');
+      return text
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    },
+    responses,
     close: async () => {
       await mcp.close();
       await server.close();

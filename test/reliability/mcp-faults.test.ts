@@ -4,7 +4,8 @@
 // written, and the canary key is nowhere (results, server log, captured output, file names and contents).
 // The MCP server always asks DALL-E for b64_json, so `expired_url` cannot reach it (core-faults covers it).
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
+import { LEDGER_FILE } from '@brushwork/mcp-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FakeUpstream, RequestLogEntry } from '../fake-upstream/index.ts';
 import {
@@ -48,7 +49,10 @@ const ALLOWED: Record<string, readonly string[]> = ALLOWED_ERROR_KINDS;
 interface Structured {
   images: { path: string; index: number; width: number; height: number; bytes: number }[];
   failed: { indexes: number[]; message: string }[];
+  cost?: { usd: number | null };
 }
+
+const micros = (usd: number | null | undefined) => Math.round((usd ?? 0) * 1e6);
 
 interface PlannedCall {
   args: { prompt: string; model: string; n: number; size: string; quality?: string };
@@ -103,6 +107,7 @@ describe(`MCP fault matrix (${scale.form}: ${scale.mcpGenerations} generate_imag
     const scanner = new SecretScanner();
     const problems: string[] = [];
     let delivered = 0;
+    let costMicros = 0;
 
     const { lines } = await captureOutput(async () => {
       for (const item of plan) {
@@ -154,12 +159,26 @@ describe(`MCP fault matrix (${scale.form}: ${scale.mcpGenerations} generate_imag
             problems.push(`#${item.index} (${label}): ${basename(image.path)} is not image ${image.index}`);
         }
         delivered += structured.images.length;
+        costMicros += micros(structured.cost?.usd);
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     });
     watch.stop();
 
-    const files = await listFiles(h.outputDir);
+    const files = (await listFiles(h.outputDir)).filter((name) => name !== LEDGER_FILE);
+    // The spend ledger: one valid JSON line per call; its costs and images add up to the results'.
+    const ledgerText = await readFile(join(h.outputDir, LEDGER_FILE), 'utf8');
+    const ledgerLines = ledgerText.split('\n').filter((line) => line !== '');
+    const ledger = ledgerLines.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as { cost: { usd: number | null }; images: number; outcome: string }];
+      } catch {
+        problems.push(`ledger: not JSON: ${line.slice(0, 80)}`);
+        return [];
+      }
+    });
+    const ledgerMicros = ledger.reduce((sum, line) => sum + micros(line.cost.usd), 0);
+    const ledgerImages = ledger.reduce((sum, line) => sum + line.images, 0);
     scanner.lines('captured output', lines).lines('server log', h.logs);
     await scanner.dir(h.outputDir);
     const summary = describePlan(plan);
@@ -211,6 +230,18 @@ describe(`MCP fault matrix (${scale.form}: ${scale.mcpGenerations} generate_imag
           verdict: verdict(problems.length === 0),
         },
         {
+          figure: 'ledger lines / calls',
+          value: `${ledgerLines.length} / ${plan.length}`,
+          target: 'equal',
+          verdict: verdict(ledgerLines.length === plan.length),
+        },
+        {
+          figure: 'ledger spend / results’ cost (USD)',
+          value: `${ledgerMicros / 1e6} / ${costMicros / 1e6}`,
+          target: 'equal',
+          verdict: verdict(ledgerMicros === costMicros),
+        },
+        {
           figure: 'canary key occurrences',
           value: scanner.hits.length,
           target: '0',
@@ -235,6 +266,16 @@ describe(`MCP fault matrix (${scale.form}: ${scale.mcpGenerations} generate_imag
     expect(files.length).toBe(delivered);
     expect(files.filter((f) => f.startsWith('.') || f.endsWith('.tmp'))).toEqual([]);
     expect(scanner.hits, scanner.report()).toEqual([]);
+    expect(ledgerLines).toHaveLength(plan.length);
+    expect(ledger).toHaveLength(plan.length);
+    expect(ledgerMicros).toBe(costMicros);
+    expect(costMicros).toBeGreaterThan(0);
+    expect(ledgerImages).toBe(delivered);
+    expect(ledger.filter((line) => line.outcome === 'ok').length).toBe(
+      plan.length -
+        tally.get('crash (the call threw)') -
+        [...tally.counts].filter(([k]) => k.startsWith('isError')).reduce((n, [, v]) => n + v, 0),
+    );
     expect(fake.log.some((e) => e.authValid === true)).toBe(true);
   }, 600_000);
 });

@@ -16,7 +16,8 @@ import { startHttpServer } from './http.js';
 import { createMemoryPacer, exposeGc } from './memory.js';
 import { createModelListCache } from './model-cache.js';
 import { redact } from './messages.js';
-import { createBrushworkServer, SERVER_VERSION } from './server.js';
+import { createBrushworkServer, createServerSpendGuard, SERVER_VERSION } from './server.js';
+import type { SpendGuard } from './spend/index.js';
 
 async function main(): Promise<void> {
   const outcome = parseConfig(process.env, process.argv.slice(2), { cwd: process.cwd(), homedir: homedir() });
@@ -36,12 +37,22 @@ async function main(): Promise<void> {
   }
   const { config, notices } = outcome;
   const log = (line: string) => process.stderr.write(`${redact(line, config.secrets)}\n`);
+  let spend: SpendGuard;
+  try {
+    spend = await createServerSpendGuard(config);
+  } catch (error) {
+    process.stderr.write(
+      `brushwork-mcp: configuration error: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
   for (const notice of notices) log(`brushwork-mcp: ${notice}`);
 
   // Large answers arrive as many short-lived socket buffers: the pacer frees them as they die (memory.ts).
   const transport =
     config.provider.kind === 'sandbox' ? undefined : createMemoryPacer(exposeGc()).wrap(createGotTransport());
-  const deps = { log, modelList: createModelListCache(), ...(transport ? { transport } : {}) };
+  const deps = { log, spend, modelList: createModelListCache(), ...(transport ? { transport } : {}) };
 
   if (config.transport === 'http') {
     const handle = await startHttpServer(config.http, () => createBrushworkServer(config, deps), log);

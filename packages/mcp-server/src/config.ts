@@ -5,6 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ProviderConfig } from '@brushwork/core';
+import { parseSpendConfig, SPEND_VARIABLES, type SpendConfig } from './spend/config.js';
 
 export type ProviderChoice = 'openai' | 'azure' | 'sandbox';
 
@@ -42,6 +43,8 @@ export interface ServerConfig {
   maxResourceBytes: number;
   /** How long a finished task's result stays readable (tasks/get, tasks/result), in ms. */
   taskTtlMs: number;
+  /** Spend caps, ledger and price overrides (BRUSHWORK_MAX_COST_PER_CALL_USD, BRUSHWORK_BUDGET_*, …). */
+  spend: SpendConfig;
   /** Secrets to scrub from anything we print or return (belt and braces: the core never echoes them). */
   secrets: string[];
   transport: 'stdio' | 'http';
@@ -136,6 +139,9 @@ export function helpText(): string {
     `  --port N                                            HTTP port (default ${DEFAULT_HTTP_PORT})`,
     `  --host H                                            HTTP bind address (default ${DEFAULT_HTTP_HOST})`,
     '  --help, --version',
+    '',
+    'Cost control (environment only; every call is logged to brushwork-ledger.jsonl in the output directory):',
+    ...SPEND_VARIABLES.map(([env, help]) => `  ${env.padEnd(53)} ${help}`),
     '',
     'With no API key at all the server runs the offline sandbox (placeholder images, no network).',
   );
@@ -306,7 +312,10 @@ export function parseConfig(
   const maxSessionsPerClient = count('http-client-sessions', DEFAULT_HTTP_CLIENT_SESSIONS, false);
   const sessionIdleMs = count('http-idle-seconds', DEFAULT_HTTP_IDLE_SECONDS, false) * 1000;
 
-  if (errors.length > 0) return { kind: 'error', errors };
+  const spend = parseSpendConfig(env, context.cwd);
+  if (!spend.ok) errors.push(...spend.errors);
+
+  if (errors.length > 0 || !spend.ok) return { kind: 'error', errors };
   if (sandboxReason) notices.push(sandboxReason);
 
   const secrets = [openaiKey, azureKey, httpToken].filter((s): s is string => typeof s === 'string' && s.length >= 4);
@@ -323,6 +332,7 @@ export function parseConfig(
       maxInlineBytes,
       maxResourceBytes,
       taskTtlMs,
+      spend: spend.config,
       secrets,
       transport,
       http: {

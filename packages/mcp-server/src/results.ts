@@ -3,7 +3,7 @@
  * to the inline budget, a resource_link per file, a text summary and structuredContent matching
  * `imageOutputShape`.
  */
-import { type ImageResult, releaseBytes } from '@brushwork/core';
+import { type Cost, costFields, costText, detectProvenance, type ImageResult, releaseBytes } from '@brushwork/core';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ServerConfig } from './config.js';
@@ -12,6 +12,16 @@ import { plannedFileNames, readSavedImage, removeFiles, resourceUri, type SavedF
 import { describeError, redact } from './messages.js';
 import { makePreviews } from './preview.js';
 import type { ProgressReporter } from './progress.js';
+
+export const costSchema = z
+  .object({
+    usd: z.number().nullable().describe('US dollars; null when the model has no known price'),
+    basis: z
+      .enum(['usage', 'estimate', 'unknown'])
+      .describe('usage: from the tokens the API reported; estimate: from the price table; unknown: no price'),
+    priceDate: z.string().nullable().describe('the date the price used was checked (YYYY-MM-DD)'),
+  })
+  .describe('what the call (or this image: its share) cost');
 
 const savedImageSchema = z.object({
   index: z.number().int().describe('0-based position in the request'),
@@ -23,6 +33,10 @@ const savedImageSchema = z.object({
   bytes: z.number().int().describe('file size in bytes'),
   revisedPrompt: z.string().optional().describe('the prompt as the model rewrote it (DALL-E 3)'),
   preview: z.boolean().describe('whether an inline preview is in the content'),
+  cost: costSchema.optional(),
+  provenance: z
+    .enum(['c2pa', 'none'])
+    .describe('c2pa: the saved file carries the C2PA content credentials the provider signed it with'),
 });
 
 export const imageOutputShape = {
@@ -39,6 +53,7 @@ export const imageOutputShape = {
       inputImageTokens: z.number().optional(),
     })
     .optional(),
+  cost: costSchema.optional(),
   sandbox: z.boolean().describe('true when the offline sandbox drew placeholder images'),
   warnings: z.array(z.string()),
   failed: z
@@ -67,6 +82,8 @@ export interface DeliverContext {
   progress: ProgressReporter;
   /** Told after files were saved (resources/list changed). */
   onSaved?: () => void;
+  /** The result's cost and each image's share (from the spend guard). */
+  cost?: { cost: Cost; images: Cost[] };
 }
 
 export class CancelledError extends Error {
@@ -112,6 +129,9 @@ export async function deliverImages(result: ImageResult, context: DeliverContext
     bytes: image.bytes.byteLength,
     ...(image.revisedPrompt ? { revisedPrompt: redact(image.revisedPrompt, config.secrets) } : {}),
     preview: false,
+    ...(context.cost?.images[i] ? { cost: costFields(context.cost.images[i]) } : {}),
+    // The bytes just written, byte for byte: what the file holds.
+    provenance: detectProvenance(image.bytes),
   }));
   const structured: ImageOutput = {
     images,
@@ -119,6 +139,7 @@ export async function deliverImages(result: ImageResult, context: DeliverContext
     provider: result.provider,
     created: result.created,
     ...(result.usage ? { usage: result.usage } : {}),
+    ...(context.cost ? { cost: costFields(context.cost.cost) } : {}),
     sandbox: result.sandbox,
     warnings: result.warnings.map((warning) => redact(warning, config.secrets)),
     failed,
@@ -140,6 +161,7 @@ export async function deliverImages(result: ImageResult, context: DeliverContext
       withPreview,
       config,
       result.images.length + failed.reduce((n, f) => n + f.indexes.length, 0),
+      context.cost?.cost,
     );
   const draft = JSON.stringify({
     content: [{ type: 'text', text: textFor(images.map(() => true)) }, ...links],
@@ -186,6 +208,7 @@ function summaryText(
   withPreview: readonly boolean[],
   config: ServerConfig,
   requested: number,
+  cost: Cost | undefined,
 ): string {
   const lines: string[] = [];
   const sandbox = sandboxLine(config);
@@ -195,7 +218,7 @@ function summaryText(
   );
   for (const [i, image] of output.images.entries()) {
     lines.push(
-      `${image.index + 1}. ${image.path} (${image.width}x${image.height} ${image.mimeType.slice('image/'.length).toUpperCase()}, ${formatBytes(image.bytes)})${withPreview[i] ? '' : ' [no inline preview: over the inline budget]'}`,
+      `${image.index + 1}. ${image.path} (${image.width}x${image.height} ${image.mimeType.slice('image/'.length).toUpperCase()}, ${formatBytes(image.bytes)}${image.provenance === 'c2pa' ? ', C2PA content credentials' : ''})${withPreview[i] ? '' : ' [no inline preview: over the inline budget]'}`,
     );
     if (image.revisedPrompt) lines.push(`   revised prompt: ${image.revisedPrompt}`);
   }
@@ -208,6 +231,7 @@ function summaryText(
   }
   for (const warning of output.warnings) lines.push(`Note: ${warning}`);
   if (output.usage?.totalTokens !== undefined) lines.push(`Tokens used: ${output.usage.totalTokens}`);
+  if (cost) lines.push(`Cost: ${costText(cost)}`);
   return lines.join('\n');
 }
 

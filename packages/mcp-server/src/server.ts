@@ -1,5 +1,5 @@
 /**
- * The MCP server: tools (generate_image, edit_image, list_models) and saved-image resources over one
+ * The MCP server: tools (generate_image, edit_image, estimate_cost, list_models) and saved-image resources over one
  * core ImageClient. Everything with I/O besides the file system (the HTTP transport, the clock, stderr)
  * is injected, so tests run it against the sandbox or the fake upstream.
  */
@@ -9,10 +9,12 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerConfig } from './config.js';
 import { modelContext } from './describe.js';
 import { createModelListCache, type ModelListCache } from './model-cache.js';
+import { createSpendGuard, loadPrices, type SpendGuard } from './spend/index.js';
 import { registerImageResources } from './resources.js';
 import { ImageTaskStore } from './task-store.js';
 import type { ToolContext } from './tools/context.js';
 import { registerEditImage } from './tools/edit-image.js';
+import { registerEstimateCost } from './tools/estimate-cost.js';
 import { registerGenerateImage } from './tools/generate-image.js';
 import { answerPlainCallsAtOnce } from './tools/image-tool.js';
 import { registerListModels } from './tools/list-models.js';
@@ -32,6 +34,17 @@ export interface ServerDeps {
   modelList?: ModelListCache;
   /** One line to stderr. */
   log?: (line: string) => void;
+  /**
+   * The spend guard (caps, ledger, prices); give every session of a process the same one
+   * (`createServerSpendGuard`). Default: one for this server, without BRUSHWORK_PRICES.
+   */
+  spend?: SpendGuard;
+}
+
+/** The spend guard of a config: its output directory, caps and the BRUSHWORK_PRICES file (read here). */
+export async function createServerSpendGuard(config: ServerConfig): Promise<SpendGuard> {
+  const prices = await loadPrices(config.spend.pricesFile);
+  return createSpendGuard({ dir: config.outputDir, config: config.spend, ...(prices ? { prices } : {}) });
 }
 
 export function clientFor(config: ServerConfig, transport?: Transport): ImageClient {
@@ -39,6 +52,8 @@ export function clientFor(config: ServerConfig, transport?: Transport): ImageCli
 }
 
 export function createBrushworkServer(config: ServerConfig, deps: ServerDeps = {}): McpServer {
+  if (!deps.spend && config.spend.pricesFile)
+    throw new Error('BRUSHWORK_PRICES is set: create the spend guard with createServerSpendGuard(config)');
   const tasks = new ImageTaskStore({ ttlMs: config.taskTtlMs });
   const server = new McpServer(
     { name: SERVER_NAME, title: 'Brushwork images', version: SERVER_VERSION },
@@ -59,10 +74,12 @@ export function createBrushworkServer(config: ServerConfig, deps: ServerDeps = {
     onSaved: () => {
       if (server.isConnected()) server.sendResourceListChanged();
     },
+    spend: deps.spend ?? createSpendGuard({ dir: config.outputDir, config: config.spend }),
     tasks,
   };
   registerGenerateImage(server, context);
   registerEditImage(server, context);
+  registerEstimateCost(server, context);
   registerListModels(server, context);
   answerPlainCallsAtOnce(server);
   registerImageResources(server, config);

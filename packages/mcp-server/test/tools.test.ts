@@ -20,11 +20,16 @@ async function call(h: Harness, name: string, args: Record<string, unknown>, onp
 }
 
 describe('tools/list', () => {
-  it('offers generate_image and edit_image as optional tasks, list_models as a plain call', async () => {
+  it('offers generate_image and edit_image as optional tasks, list_models and estimate_cost as plain calls', async () => {
     harness = await startHarness();
     const { tools } = await harness.client.listTools();
     const support = Object.fromEntries(tools.map((t) => [t.name, t.execution?.taskSupport ?? 'forbidden']));
-    expect(support).toEqual({ generate_image: 'optional', edit_image: 'optional', list_models: 'forbidden' });
+    expect(support).toEqual({
+      generate_image: 'optional',
+      edit_image: 'optional',
+      estimate_cost: 'forbidden',
+      list_models: 'forbidden',
+    });
     expect(harness.client.getServerCapabilities()?.tasks).toMatchObject({
       cancel: {},
       requests: { tools: { call: {} } },
@@ -38,10 +43,10 @@ describe('tools/list', () => {
     expect((await harness.client.experimental.tasks.listTasks()).tasks).toEqual([]);
   });
 
-  it('declares three tools with titles, schemas and annotations', async () => {
+  it('declares four tools with titles, schemas and annotations', async () => {
     harness = await startHarness();
     const { tools } = await harness.client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['edit_image', 'generate_image', 'list_models']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['edit_image', 'estimate_cost', 'generate_image', 'list_models']);
     const generate = tools.find((t) => t.name === 'generate_image')!;
     expect(generate.title).toBe('Generate image');
     expect(generate.annotations).toMatchObject({
@@ -187,7 +192,7 @@ describe('generate_image (sandbox)', () => {
     const second = await call(harness, 'generate_image', { prompt: 'fox', filename: 'fox' });
     const paths = [first, second].map((r) => (r.structuredContent as { images: { path: string }[] }).images[0]!.path);
     expect(paths).toEqual([join(harness.outputDir, 'fox.png'), join(harness.outputDir, 'fox-2.png')]);
-    expect((await readdir(harness.outputDir)).sort()).toEqual(['fox-2.png', 'fox.png']);
+    expect((await readdir(harness.outputDir)).sort()).toEqual(['brushwork-ledger.jsonl', 'fox-2.png', 'fox.png']);
   });
 
   it('rejects a filename that would leave the output dir, before any call', async () => {

@@ -67,7 +67,7 @@ describe('the viewer resource (MCP Apps)', () => {
     })) as CallToolResult;
     expect(shape(plain)).toEqual({
       content: ['text', 'image', 'resource_link'],
-      structured: ['created', 'failed', 'images', 'model', 'provider', 'sandbox', 'usage', 'warnings'],
+      structured: ['cost', 'created', 'failed', 'images', 'model', 'provider', 'sandbox', 'usage', 'warnings'],
       meta: undefined,
     });
     expect(shape(withUi)).toEqual(shape(plain));

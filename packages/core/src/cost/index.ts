@@ -49,3 +49,4 @@ export {
 } from './overrides.js';
 export { type CostRequestSource, costRequestOf } from './request.js';
 export { type CapCheck, type CapRefusal, checkCaps, describeCall, type SpendCap } from './caps.js';
+export { type CostFields, costFields, costText, type EstimateReport, estimateReport } from './report.js';

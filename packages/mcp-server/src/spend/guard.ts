@@ -60,10 +60,21 @@ export interface SettleInput {
   error?: string;
 }
 
+export interface CapStatus {
+  estimate: Cost;
+  spentUsd: number;
+  reservedUsd: number;
+  window: string;
+  /** The refusal a call would get now. */
+  refusal?: string;
+}
+
 export interface SpendGuard {
   readonly config: SpendConfig;
   readonly prices: PriceTable | undefined;
   estimate(request: CostRequest): Cost;
+  /** What reserve would decide now, without reserving (estimate_cost). */
+  check(request: CostRequest, estimate?: Cost): Promise<CapStatus>;
   /** Before the upstream request. */
   reserve(tool: string, request: CostRequest, estimate?: Cost): Promise<ReserveOutcome>;
   /** After it (success or failure): one ledger line; the reservation is released. */
@@ -93,10 +104,37 @@ export function createSpendGuard(options: SpendGuardOptions): SpendGuard {
     return { spent: reader.spentSince(windowStart(window, t)), reserved: await reservedUsd(dir, t, ttlMs) };
   }
 
+  const refusalOf = (estimate: Cost, request: CostRequest, spent: number, reserved: number) =>
+    checkCaps({
+      estimate,
+      ...(config.maxCostPerCallUsd !== undefined
+        ? { perCall: { name: 'BRUSHWORK_MAX_COST_PER_CALL_USD', usd: config.maxCostPerCallUsd } }
+        : {}),
+      ...(config.budgetUsd !== undefined ? { budget: { name: 'BRUSHWORK_BUDGET_USD', usd: config.budgetUsd } } : {}),
+      spentUsd: spent,
+      reservedUsd: reserved,
+      spentLabel: windowText,
+      what: describeCall(request),
+      unpricedHint: 'Add the model to BRUSHWORK_PRICES to allow it.',
+    });
+
   const guard: SpendGuard = {
     config,
     prices,
     estimate: (request) => estimateCost(request, prices ? { prices } : {}),
+
+    async check(request, given) {
+      const estimate = given ?? guard.estimate(request);
+      const { spent, reserved } = capsOn ? await locked(() => totals(now())) : { spent: 0, reserved: 0 };
+      const refusal = refusalOf(estimate, request, spent, reserved);
+      return {
+        estimate,
+        spentUsd: spent,
+        reservedUsd: reserved,
+        window: windowText,
+        ...(refusal ? { refusal: refusal.message } : {}),
+      };
+    },
 
     async reserve(tool, request, given) {
       const estimate = given ?? guard.estimate(request);
@@ -104,20 +142,7 @@ export function createSpendGuard(options: SpendGuardOptions): SpendGuard {
       return locked(async () => {
         const t = now();
         const { spent, reserved } = await totals(t);
-        const refusal = checkCaps({
-          estimate,
-          ...(config.maxCostPerCallUsd !== undefined
-            ? { perCall: { name: 'BRUSHWORK_MAX_COST_PER_CALL_USD', usd: config.maxCostPerCallUsd } }
-            : {}),
-          ...(config.budgetUsd !== undefined
-            ? { budget: { name: 'BRUSHWORK_BUDGET_USD', usd: config.budgetUsd } }
-            : {}),
-          spentUsd: spent,
-          reservedUsd: reserved,
-          spentLabel: windowText,
-          what: describeCall(request),
-          unpricedHint: 'Add the model to BRUSHWORK_PRICES to allow it.',
-        });
+        const refusal = refusalOf(estimate, request, spent, reserved);
         if (refusal) {
           const { message, ...rest } = refusal;
           return { ok: false, message: `${message} No request was sent.`, refusal: { ...rest, window: windowText } };

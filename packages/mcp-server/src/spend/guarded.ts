@@ -14,8 +14,8 @@ export async function runGuarded<R extends PricedResultInput>(
   tool: string,
   request: CostRequest,
   call: () => Promise<R>,
-  /** The file names saved for a result (written to the ledger line). */
-  save: (result: R) => Promise<readonly string[]> = async () => [],
+  /** Saves a result (given its cost); returns the file names (written to the ledger line). */
+  save: (result: R, priced: { cost: Cost; images: Cost[] }) => Promise<readonly string[]> = async () => [],
 ): Promise<GuardedOutcome<R>> {
   const reserved = await guard.reserve(tool, request);
   if (!reserved.ok) return reserved;
@@ -30,7 +30,7 @@ export async function runGuarded<R extends PricedResultInput>(
   const priced = priceResult(result, request, guard.prices ? { prices: guard.prices } : {});
   let files: readonly string[] = [];
   try {
-    files = await save(result);
+    files = await save(result, priced);
   } finally {
     await guard.settle(reservation, { result, cost: priced.cost, files });
   }

@@ -8,6 +8,7 @@ export {
   windowStart,
 } from './config.js';
 export {
+  type CapStatus,
   createSpendGuard,
   type Refusal,
   type Reservation,

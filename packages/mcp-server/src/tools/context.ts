@@ -4,6 +4,7 @@ import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConfig } from '../config.js';
 import type { ModelContext } from '../describe.js';
 import type { ModelListCache } from '../model-cache.js';
+import type { SpendGuard } from '../spend/index.js';
 import type { ImageTaskStore } from '../task-store.js';
 
 export interface ToolContext {
@@ -17,6 +18,8 @@ export interface ToolContext {
   onSaved: () => void;
   /** One line to stderr. */
   log: (line: string) => void;
+  /** Estimates, caps and the ledger: every image call goes through it (one per server). */
+  spend: SpendGuard;
   /** Task-augmented calls of the image tools. */
   tasks: ImageTaskStore;
 }

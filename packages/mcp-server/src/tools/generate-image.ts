@@ -1,13 +1,26 @@
 /** generate_image: prompt → images saved under the output dir, previews inline, links to the files. */
-import type { ImageRequest } from '@brushwork/core';
+import { basename } from 'node:path';
+import {
+  type CostRequest,
+  costRequestOf,
+  type EditRequest,
+  type ImageRequest,
+  type ImageResult,
+  invalidRequestError,
+  readImageSize,
+  resolveFamily,
+  validateEdit,
+  validateGenerate,
+} from '@brushwork/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { type FieldDescriptions, fieldDescriptions, generateDescription } from '../describe.js';
 import { filenameProblem } from '../files.js';
 import { describeError } from '../messages.js';
-import { progressReporter, type ToolExtra } from '../progress.js';
-import { deliverImages, errorResult, imageOutputShape } from '../results.js';
+import { type ProgressReporter, progressReporter, type ToolExtra } from '../progress.js';
+import { deliverImages, errorResult, type ImageOutput, imageOutputShape } from '../results.js';
+import { runGuarded } from '../spend/index.js';
 import { defined, IMAGE_TOOL_ANNOTATIONS, type ToolContext } from './context.js';
 import { registerImageTool } from './image-tool.js';
 
@@ -65,15 +78,42 @@ export function toImageRequest(args: OptionArgs, context: ToolContext, progressE
   }) as ImageRequest;
 }
 
-/** Runs one image call and turns its outcome (or failure) into a tool result. */
-export async function runImageCall(
+/**
+ * The cost inputs of a request (edits: their input images' sizes). On an Azure deployment URL the request
+ * names no model: the price is the configured model's (BRUSHWORK_MODEL), else the deployment name's (priced
+ * only through BRUSHWORK_PRICES).
+ */
+export function costRequestFor(request: ImageRequest | EditRequest, context: ToolContext): CostRequest {
+  const cost = costRequestOf(request, readImageSize);
+  const { provider, model } = context.config;
+  const priceModel = model ?? (provider.kind === 'azure' ? provider.deployment : undefined);
+  if (cost.model === undefined && priceModel !== undefined) cost.model = priceModel;
+  return cost;
+}
+
+/**
+ * Checks a request the way the client will (the fields, per model family) so that an invalid one is
+ * answered before the spend guard sees it: no estimate, no reservation, no ledger line.
+ */
+export function validateFirst(request: ImageRequest, costRequest: CostRequest): void {
+  const family = resolveFamily(costRequest.model);
+  const outcome = 'images' in request ? validateEdit(request, family) : validateGenerate(request, family);
+  if (!outcome.ok) throw invalidRequestError(outcome.problems);
+}
+
+/**
+ * Runs one image call through the spend guard and turns its outcome (or failure) into a tool result:
+ * `prepare` completes the request (edit_image reads its input images), the guard estimates it and
+ * reserves the estimate — or refuses before any upstream request — then `send` calls the API, the
+ * result is priced from its usage and saved, and the ledger gets its line.
+ */
+export async function runImageCall<R extends ImageRequest>(
+  tool: string,
   args: OptionArgs,
   extra: ToolExtra,
   context: ToolContext,
-  call: (
-    request: ImageRequest,
-    progress: ReturnType<typeof progressReporter>,
-  ) => Promise<import('@brushwork/core').ImageResult>,
+  prepare: (request: ImageRequest) => Promise<R>,
+  send: (request: R, progress: ProgressReporter) => Promise<ImageResult>,
 ): Promise<CallToolResult> {
   const { config } = context;
   if (args.filename !== undefined) {
@@ -81,18 +121,35 @@ export async function runImageCall(
     if (problem) return errorResult(`Invalid arguments; nothing was sent.\n- filename: ${problem}`, config);
   }
   const progress = progressReporter(extra, context.client.provider);
+  let delivered: CallToolResult | undefined; // by the save step
   try {
-    const request = toImageRequest(args, context, progress.enabled);
-    const result = await progress.whileWaiting(() => call(request, progress));
-    return await deliverImages(result, {
-      config,
-      prompt: args.prompt,
-      date: context.now(),
-      signal: extra.signal,
-      progress,
-      onSaved: context.onSaved,
-      ...(args.filename !== undefined ? { filename: args.filename } : {}),
-    });
+    const request = await prepare(toImageRequest(args, context, progress.enabled));
+    const costRequest = costRequestFor(request, context);
+    validateFirst(request, costRequest);
+    const outcome = await runGuarded(
+      context.spend,
+      tool,
+      costRequest,
+      () => progress.whileWaiting(() => send(request, progress)),
+      async (result, cost) => {
+        delivered = await deliverImages(result, {
+          config,
+          prompt: args.prompt,
+          date: context.now(),
+          signal: extra.signal,
+          progress,
+          onSaved: context.onSaved,
+          cost,
+          ...(args.filename !== undefined ? { filename: args.filename } : {}),
+        });
+        return (delivered.structuredContent as ImageOutput).images.map((image) => basename(image.path));
+      },
+    );
+    if (!outcome.ok) {
+      context.log(`brushwork-mcp: ${tool}: ${outcome.message}`);
+      return errorResult(outcome.message, config);
+    }
+    return delivered!;
   } catch (error) {
     const message = describeError(error, context.client.provider);
     context.log(`brushwork-mcp: ${message.split('\n')[0]}`);
@@ -114,8 +171,13 @@ export function registerGenerateImage(server: McpServer, context: ToolContext): 
       annotations: { title: 'Generate image', ...IMAGE_TOOL_ANNOTATIONS },
     },
     (args, extra) =>
-      runImageCall(args, extra, context, (request, progress) =>
-        context.client.generate(request, { signal: extra.signal, onProgress: progress.core }),
+      runImageCall(
+        'generate_image',
+        args,
+        extra,
+        context,
+        async (request) => request,
+        (request, progress) => context.client.generate(request, { signal: extra.signal, onProgress: progress.core }),
       ),
   );
 }
