@@ -1,7 +1,7 @@
 // End to end in real n8n (the pinned runtime: 2.40.7, or BRUSHWORK_N8N_VERSION): the packed n8n-nodes-brushwork installed as a community package,
 // credentials and one workflow imported, executed headless (`n8n execute --rawOutput`) against the fake
 // upstream. The cases run as branches of one workflow, so n8n boots four times in all (about 30 s).
-import { encodePng, readImageSize, sniffImageType } from '@brushwork/core';
+import { encodePng, estimateCost, readImageSize, sniffImageType } from '@brushwork/core';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,14 @@ function halfMask(): Uint8Array {
   return encodePng({ width, height, data });
 }
 const MASK = halfMask();
+const COST_REQUEST = { model: model('gpt-image-1.5'), size: '1024x1024', quality: 'low' };
+const COST_ESTIMATE = estimateCost({
+  model: 'gpt-image-1.5',
+  size: '1024x1024',
+  quality: 'low',
+  prompt: 'A capped kettle 1',
+});
+const CAP_FOR_TWO = Number((COST_ESTIMATE.usd! * 2.5).toFixed(6));
 const EDIT_PREFIX = 'Add a red scarf to ';
 
 function images(items: ItemJson[]) {
@@ -131,6 +139,30 @@ beforeAll(async () => {
             credentials: azure,
           },
           {
+            name: 'Cost',
+            prompts: ['A copper kettle', 'A copper teapot'],
+            parameters: { provider: 'openai', ...COST_REQUEST, n: 2 },
+            credentials: openai,
+          },
+          {
+            name: 'Estimate',
+            prompts: ['An estimated kettle', 'An estimated teapot'],
+            parameters: { provider: 'openai', operation: 'estimate', ...COST_REQUEST, n: 2 },
+            credentials: openai,
+          },
+          {
+            // The execution cap fits two of the three items: the third is an error item, never sent.
+            name: 'Capped',
+            prompts: ['A capped kettle 1', 'A capped kettle 2', 'A capped kettle 3'],
+            parameters: {
+              provider: 'openai',
+              ...COST_REQUEST,
+              options: { maxCostPerExecution: CAP_FOR_TWO, concurrency: 3 },
+            },
+            credentials: openai,
+            continueOnFail: true,
+          },
+          {
             name: 'Sandbox',
             prompts: ['A paper boat'],
             parameters: { provider: 'sandbox', model: model('gpt-image-2'), size: '1024x1024', quality: 'low' },
@@ -164,6 +196,8 @@ beforeAll(async () => {
       { ...JSON.parse(await readFile(EXAMPLE_PATH, 'utf8')), id: EXAMPLE_ID },
     ],
   );
+  // Every final image is signed (C2PA), as OpenAI and Azure sign theirs.
+  fake.configure({ c2pa: true });
   // Every first attempt of the Burst branch is answered 429 with Retry-After: 1.
   fake.inject({ kind: 'rate_limit', route: 'azure.generations', path: '/deployments/burst/', times: 5, retryAfter: 1 });
   result = await execute(home, WORKFLOW_ID);
@@ -251,6 +285,37 @@ describe(`Brushwork in real n8n ${N8N_VERSION}`, () => {
     const calls = fake.log.filter((entry) => entry.path.includes('/deployments/burst/'));
     expect(calls.filter((entry) => entry.status === 429)).toHaveLength(5);
     expect(calls.filter((entry) => entry.status === 200)).toHaveLength(5);
+  });
+
+  it('each item carries its cost (from the usage) and provenance (the signed images keep their C2PA)', () => {
+    const out = images(result.outputs.Cost ?? []);
+    expect(out).toHaveLength(4);
+    for (const image of out) {
+      expect(image.json.cost).toMatchObject({ basis: 'usage', priceDate: expect.stringMatching(/^\d{4}-\d\d-\d\d$/) });
+      expect((image.json.cost as { usd: number }).usd).toBeGreaterThan(0);
+      expect(image.json.provenance).toBe('c2pa');
+    }
+  });
+
+  it('Estimate Cost outputs an estimate per item and sends nothing', () => {
+    const items = result.outputs.Estimate ?? [];
+    expect(items).toHaveLength(2);
+    for (const item of items) {
+      expect(item.binary).toBeUndefined();
+      expect(item.json).toMatchObject({ operation: 'estimate', images: 2, estimate: { basis: 'estimate' } });
+      expect((item.json.estimate as { usd: number }).usd).toBeCloseTo(COST_ESTIMATE.usd! * 2, 4);
+    }
+    expect(fake.log.filter((entry) => String(entry.body?.prompt ?? '').startsWith('An estimated'))).toEqual([]);
+  });
+
+  it('Max Estimated Cost per Execution: items over it become error items and are never sent', () => {
+    const items = result.outputs.Capped ?? [];
+    expect(items.map((item) => (item.json.error ? 'error' : 'image'))).toEqual(['image', 'image', 'error']);
+    expect(String(items[2]?.json.error)).toMatch(
+      /Max Estimated Cost per Execution \$[\d.]+.*Spent so far in this execution: \$[\d.]+.*No request was sent/s,
+    );
+    const sent = fake.log.filter((entry) => String(entry.body?.prompt ?? '').startsWith('A capped kettle'));
+    expect(sent.map((entry) => entry.body?.prompt).sort()).toEqual(['A capped kettle 1', 'A capped kettle 2']);
   });
 
   it('the offline sandbox needs no credential', () => {

@@ -70,6 +70,7 @@ export const properties: INodeProperties[] = [
     type: 'string',
     default: 'data',
     description: 'Name of the binary property each image is written to (one image per output item)',
+    displayOptions: { hide: { operation: ['estimate'] } },
   },
   {
     displayName: 'Options',
@@ -87,6 +88,24 @@ export const properties: INodeProperties[] = [
         description: 'How many input items are sent to the provider at once',
       },
       {
+        displayName: 'Max Estimated Cost per Execution',
+        name: 'maxCostPerExecution',
+        type: 'number',
+        typeOptions: { minValue: 0, numberPrecision: 4 },
+        default: 0,
+        description:
+          'In US dollars; 0: no cap. Items whose estimate would take the execution’s estimated spend above it fail before any request is sent.',
+      },
+      {
+        displayName: 'Max Estimated Cost per Item',
+        name: 'maxCostPerItem',
+        type: 'number',
+        typeOptions: { minValue: 0, numberPrecision: 4 },
+        default: 0,
+        description:
+          'In US dollars; 0: no cap. An item whose estimated cost is above it fails before any request is sent.',
+      },
+      {
         displayName: 'Max Retries',
         name: 'maxRetries',
         type: 'number',
@@ -94,6 +113,15 @@ export const properties: INodeProperties[] = [
         default: 2,
         description:
           'Retries after a rate limit (429, honouring Retry-After), a timeout or a server error, before the item fails',
+      },
+      {
+        displayName: 'Prices (JSON)',
+        name: 'prices',
+        type: 'json',
+        default: '',
+        placeholder: '{"models": {"gpt-image-2": {"tokens": {"imageOutput": 28}, "checked": "2026-12-01"}}}',
+        description:
+          'Price overrides on top of the built-in table: per model, token rates (USD per million) or per-image prices, with the date checked; "like" prices an Azure deployment as a known model',
       },
       {
         displayName: 'Timeout (Seconds)',

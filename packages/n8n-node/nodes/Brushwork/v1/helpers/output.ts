@@ -1,5 +1,13 @@
 /** ImageResult → n8n items: one per image, binary with the right type and name, paired to its input. */
-import { imageFileName, releaseBytes, type ImageRequest, type ImageResult } from '@brushwork/core';
+import {
+  type Cost,
+  costFields,
+  detectProvenance,
+  imageFileName,
+  releaseBytes,
+  type ImageRequest,
+  type ImageResult,
+} from '@brushwork/core';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 export async function imageItems(
@@ -8,10 +16,15 @@ export async function imageItems(
   request: ImageRequest,
   result: ImageResult,
   binaryPropertyName: string,
+  /** Each image's share of the cost (same order as result.images). */
+  costs: readonly Cost[] = [],
 ): Promise<INodeExecutionData[]> {
   const date = new Date(result.created * 1000);
   const items: INodeExecutionData[] = [];
-  for (const image of result.images) {
+  for (const [position, image] of result.images.entries()) {
+    // Read before the bytes are released: the image exactly as received (n8n stores these bytes as is).
+    const provenance = detectProvenance(image.bytes);
+    const cost = costs[position];
     const fileName = imageFileName({ prompt: request.prompt, index: image.index, extension: image.extension, date });
     // A view on the decoded bytes, not a copy: a 4K PNG is tens of MB.
     const binary = await context.helpers.prepareBinaryData(
@@ -36,6 +49,8 @@ export async function imageItems(
       provider: result.provider,
       mimeType: image.mimeType,
       fileName,
+      cost: cost ? (costFields(cost) as unknown as IDataObject) : null,
+      provenance,
     };
     if (request.style !== undefined) json.style = request.style;
     if (result.sandbox) json.sandbox = true;

@@ -1,8 +1,21 @@
 import type { EditRequest, ImageClient, InputImage } from '@brushwork/core';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { type CostSettings, imageCosts } from '../../helpers/cost';
 import { imageItems } from '../../helpers/output';
 import { modelFields, unsupportedNotices } from './fields';
 import { FAST, readImageRequest } from './request';
+
+/** Where the input images are; Estimate Cost shows it too, for edits. */
+export const imagePropertiesField: INodeProperties = {
+  displayName: 'Image Properties',
+  name: 'imageProperties',
+  type: 'string',
+  required: true,
+  default: 'data',
+  placeholder: 'e.g. data, photo2',
+  description:
+    'Binary properties of the incoming item that hold the images to edit, separated by commas (the first one sets the size of the mask)',
+};
 
 export const description: INodeProperties[] = [
   ...unsupportedNotices('edit'),
@@ -17,17 +30,7 @@ export const description: INodeProperties[] = [
     description: 'What to change in the images',
     displayOptions: { show: { operation: ['edit'] } },
   },
-  {
-    displayName: 'Image Properties',
-    name: 'imageProperties',
-    type: 'string',
-    required: true,
-    default: 'data',
-    placeholder: 'e.g. data, photo2',
-    description:
-      'Binary properties of the incoming item that hold the images to edit, separated by commas (the first one sets the size of the mask)',
-    displayOptions: { show: { operation: ['edit'] } },
-  },
+  { ...imagePropertiesField, displayOptions: { show: { operation: ['edit'] } } },
   {
     displayName: 'Mask Property',
     name: 'maskProperty',
@@ -50,12 +53,8 @@ async function readBinary(context: IExecuteFunctions, itemIndex: number, propert
   return image;
 }
 
-export async function execute(
-  this: IExecuteFunctions,
-  itemIndex: number,
-  client: ImageClient,
-  signal: AbortSignal,
-): Promise<INodeExecutionData[]> {
+/** The edit request of an item: its fields, and the images (and mask) from its binary properties. */
+export async function readRequest(this: IExecuteFunctions, itemIndex: number): Promise<EditRequest> {
   const base = readImageRequest(this, itemIndex, 'edit');
   const properties = String(this.getNodeParameter('imageProperties', itemIndex, 'data'))
     .split(',')
@@ -68,7 +67,18 @@ export async function execute(
   if (maskProperty) request.mask = await readBinary(this, itemIndex, maskProperty);
   const inputFidelity = String(this.getNodeParameter('inputFidelity', itemIndex, '', FAST) ?? '').trim();
   if (inputFidelity === 'high' || inputFidelity === 'low') request.inputFidelity = inputFidelity;
+  return request;
+}
+
+export async function execute(
+  this: IExecuteFunctions,
+  itemIndex: number,
+  client: ImageClient,
+  signal: AbortSignal,
+  request: EditRequest,
+  costs: CostSettings,
+): Promise<INodeExecutionData[]> {
   const result = await client.edit(request, { signal });
   const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
-  return imageItems(this, itemIndex, request, result, binaryPropertyName || 'data');
+  return imageItems(this, itemIndex, request, result, binaryPropertyName || 'data', imageCosts(result, request, costs));
 }

@@ -7,7 +7,7 @@ import { allowedValues, describeSizes, FAMILIES, type ModelFamily } from '@brush
 import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { onlyFor, onlyForUnknownModels, RULE_GROUPS, type RuleGroup } from './modelRules';
 
-export type Operation = 'generate' | 'edit';
+export type Operation = 'generate' | 'edit' | 'estimate';
 
 type FieldDefinition = Omit<INodeProperties, 'displayOptions'>;
 
@@ -50,7 +50,8 @@ function perRuleGroup(
     if (bucket) bucket.groups.push(group);
     else buckets.set(key, { definition, groups: [group] });
   }
-  const withShow = { ...show, operation: [operation] };
+  // Estimate Cost takes Generate Image's fields.
+  const withShow = { ...show, operation: operation === 'generate' ? ['generate', 'estimate'] : [operation] };
   const fields: INodeProperties[] = [...buckets.values()].map(({ definition, groups }) => ({
     ...definition,
     displayOptions: { show: withShow, hide: onlyFor(groups) },

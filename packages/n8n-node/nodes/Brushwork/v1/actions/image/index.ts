@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 import * as edit from './edit.operation';
+import * as estimate from './estimate.operation';
 import * as generate from './generate.operation';
 
-export { edit, generate };
+export { edit, estimate, generate };
 
 export const description: INodeProperties[] = [
   {
@@ -19,6 +20,12 @@ export const description: INodeProperties[] = [
         description: 'Change images from the incoming item with a prompt (and an optional mask)',
       },
       {
+        name: 'Estimate Cost',
+        value: 'estimate',
+        action: 'Estimate the cost of an image call',
+        description: 'What Generate Image or Edit Image would cost for each item, without calling the API',
+      },
+      {
         name: 'Generate Image',
         value: 'generate',
         action: 'Generate an image',
@@ -27,6 +34,7 @@ export const description: INodeProperties[] = [
     ],
     default: 'generate',
   },
+  ...estimate.description,
   ...generate.description,
   ...edit.description,
 ];

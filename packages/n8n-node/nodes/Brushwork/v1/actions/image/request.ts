@@ -18,6 +18,11 @@ export interface NodeOptions {
   maxRetries?: number;
   concurrency?: number;
   user?: string;
+  /** USD; 0 or absent: no cap. */
+  maxCostPerItem?: number;
+  maxCostPerExecution?: number;
+  /** Price overrides: JSON text, or the object n8n's JSON field may hand over. */
+  prices?: unknown;
 }
 
 export function readOptions(context: IExecuteFunctions, itemIndex: number): NodeOptions {
