@@ -50,7 +50,7 @@ describe('MCP Inspector CLI', () => {
       result: { tools: { name: string; inputSchema: { required?: string[] }; outputSchema?: unknown }[] };
     };
     const tools = out.result.tools;
-    expect(tools.map((t) => t.name).sort()).toEqual(['edit_image', 'generate_image', 'list_models']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['edit_image', 'estimate_cost', 'generate_image', 'list_models']);
     const generate = tools.find((t) => t.name === 'generate_image')!;
     expect(generate.inputSchema.required).toEqual(['prompt']);
     expect(generate.outputSchema).toBeDefined();

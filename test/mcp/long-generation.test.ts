@@ -4,7 +4,6 @@
 //
 // Time is virtual: vitest's fake timers drive the fake upstream's latency, the server's heartbeat and the
 // SDK's timeouts and polls, while sockets, files and sharp run for real between steps.
-import { readdir } from 'node:fs/promises';
 import {
   type CallToolResult,
   CallToolResultSchema,
@@ -162,7 +161,8 @@ describe('a 150-second generation', () => {
     await advanceBy(UPSTREAM_MS + 10_000); // long past the upstream's answer
     expect(generations()).toHaveLength(1);
     expect(generations()[0]).toMatchObject({ closedByClient: true, status: undefined, images: 0 });
-    expect(await readdir(h.outputDir).catch(() => [])).toEqual([]); // no image, no temp file
+    expect(await h.files()).toEqual([]); // no image, no temp file
+    expect((await h.ledger()).map((line) => line.outcome)).toEqual(['error']); // the call is in the ledger
     expect((await settle(h.client.experimental.tasks.getTask(created.task.taskId))).status).toBe('cancelled');
   });
 

@@ -60,7 +60,7 @@ describe('stdio', () => {
     await client.connect(transport);
     try {
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name).sort()).toEqual(['edit_image', 'generate_image', 'list_models']);
+      expect(tools.map((t) => t.name).sort()).toEqual(['edit_image', 'estimate_cost', 'generate_image', 'list_models']);
       const result = (await client.callTool({
         name: 'generate_image',
         arguments: { prompt: 'stdio fox', size: '1024x1024' },
