@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   if (config.transport === 'http') {
     const handle = await startHttpServer(config.http, () => createBrushworkServer(config, deps), log);
     log(
-      `brushwork-mcp ${SERVER_VERSION}: Streamable HTTP on ${handle.url}${config.http.token ? ' (bearer token required)' : ''}; images in ${config.outputDir}`,
+      `brushwork-mcp ${SERVER_VERSION}: Streamable HTTP on ${handle.url}${config.http.stateless ? ' (stateless: no sessions)' : ''}${config.http.token ? ' (bearer token required)' : ''}; images in ${config.outputDir}`,
     );
     const stop = () => {
       void handle.close().then(() => process.exit(0));

@@ -23,6 +23,11 @@ export interface HttpOptions {
   maxSessionsPerClient: number;
   /** A session not used for this long is closed. */
   sessionIdleMs: number;
+  /**
+   * No sessions: every POST gets a fresh MCP server that ends with its answer, so any replica behind a
+   * load balancer can serve any request (http-stateless.ts).
+   */
+  stateless: boolean;
 }
 
 export interface ServerConfig {
@@ -64,6 +69,8 @@ export const DEFAULT_TASK_TTL_MS = 60 * 60_000;
 export const DEFAULT_HTTP_PORT = 3917;
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
 export const DEFAULT_AZURE_API_VERSION = '2025-04-01-preview';
+/** `--stateless` as an environment variable: 1 / true / yes, or 0 / false / no. */
+export const STATELESS_ENV = 'BRUSHWORK_HTTP_STATELESS';
 
 export interface ConfigContext {
   cwd: string;
@@ -135,6 +142,7 @@ export function helpText(): string {
     `  --http                                              serve Streamable HTTP instead of stdio`,
     `  --port N                                            HTTP port (default ${DEFAULT_HTTP_PORT})`,
     `  --host H                                            HTTP bind address (default ${DEFAULT_HTTP_HOST})`,
+    `  --${'stateless'.padEnd(20)} ${STATELESS_ENV.padEnd(30)} HTTP without sessions, for replicas behind a load balancer`,
     '  --help, --version',
     '',
     'With no API key at all the server runs the offline sandbox (placeholder images, no network).',
@@ -153,6 +161,7 @@ export function parseConfig(
     http: { type: 'boolean' },
     port: { type: 'string' },
     host: { type: 'string' },
+    stateless: { type: 'boolean' },
   };
   for (const [flag] of SETTINGS) options[flag] = { type: 'string', multiple: MULTI_FLAGS.has(flag) };
 
@@ -294,6 +303,8 @@ export function parseConfig(
     errors.push('--port and --host only apply with --http');
   }
   if (hostRaw !== undefined && hostRaw === '') errors.push('--host must not be empty');
+  const stateless = values.stateless === true || switchOn(env[STATELESS_ENV], STATELESS_ENV, errors);
+  if (transport === 'stdio' && values.stateless === true) errors.push('--stateless only applies with --http');
   const host = hostRaw || DEFAULT_HTTP_HOST;
   if (transport === 'http' && !httpToken) {
     notices.push(
@@ -334,6 +345,7 @@ export function parseConfig(
         maxSessions,
         maxSessionsPerClient,
         sessionIdleMs,
+        stateless,
       },
     },
   };
@@ -357,6 +369,15 @@ function checkUrl(name: string, value: string, errors: string[]): void {
     errors.push(`${name} must use https (plain http only for localhost) (got "${url.protocol}//${url.host}")`);
   }
   if (url.username || url.password) errors.push(`${name} must not contain credentials`);
+}
+
+/** An on/off environment variable: 1, true, yes / 0, false, no (any case); unset or empty is off. */
+function switchOn(raw: string | undefined, name: string, errors: string[]): boolean {
+  const value = raw?.trim().toLowerCase() ?? '';
+  if (value === '' || value === '0' || value === 'false' || value === 'no') return false;
+  if (value === '1' || value === 'true' || value === 'yes') return true;
+  errors.push(`${name} must be 1 or 0 (got "${raw}")`);
+  return false;
 }
 
 /** 700000, 700k, 700kb, 1m, 1mb (decimal: k = 1000). Undefined when not a byte count. */

@@ -39,12 +39,15 @@ export function clientFor(config: ServerConfig, transport?: Transport): ImageCli
 }
 
 export function createBrushworkServer(config: ServerConfig, deps: ServerDeps = {}): McpServer {
-  const tasks = new ImageTaskStore({ ttlMs: config.taskTtlMs });
+  // Tasks live in this process until they expire: with --stateless (one server per request, any replica)
+  // they could not be found again, so a stateless server offers plain calls only.
+  const tasks = config.http.stateless ? undefined : new ImageTaskStore({ ttlMs: config.taskTtlMs });
   const server = new McpServer(
     { name: SERVER_NAME, title: 'Brushwork images', version: SERVER_VERSION },
     {
-      taskStore: tasks,
-      capabilities: { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
+      ...(tasks
+        ? { taskStore: tasks, capabilities: { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } } }
+        : {}),
       instructions:
         'Brushwork generates and edits images. generate_image saves full-resolution files and returns small previews plus resource links; pass those paths or brushwork://images/ URIs to edit_image. list_models shows which models the key can use.',
     },
@@ -59,14 +62,14 @@ export function createBrushworkServer(config: ServerConfig, deps: ServerDeps = {
     onSaved: () => {
       if (server.isConnected()) server.sendResourceListChanged();
     },
-    tasks,
+    ...(tasks ? { tasks } : {}),
   };
   registerGenerateImage(server, context);
   registerEditImage(server, context);
   registerListModels(server, context);
-  answerPlainCallsAtOnce(server);
+  if (tasks) answerPlainCallsAtOnce(server);
   registerImageResources(server, config);
   registerViewer(server);
-  server.server.onclose = () => tasks.close();
+  if (tasks) server.server.onclose = () => tasks.close();
   return server;
 }

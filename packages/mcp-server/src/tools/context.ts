@@ -18,7 +18,8 @@ export interface ToolContext {
   /** One line to stderr. */
   log: (line: string) => void;
   /** Task-augmented calls of the image tools. */
-  tasks: ImageTaskStore;
+  /** Absent when the server offers no tasks (--stateless). */
+  tasks?: ImageTaskStore;
 }
 
 /** Image tools spend money at an outside service and create new files; they never overwrite. */
