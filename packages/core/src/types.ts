@@ -248,7 +248,7 @@ export interface ImageResult {
   usage?: Usage;
   images: GeneratedImage[];
   /** Calls that failed while others succeeded (fan-out). Empty when everything succeeded. */
-  errors: import('./errors.js').ImageError[];
+  errors: import('./errors/image-error.js').ImageError[];
   /** Settings that were dropped or adjusted, in words a user understands. */
   warnings: string[];
   /** Azure prompt filter results, as sent. */

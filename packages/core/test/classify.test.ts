@@ -9,8 +9,8 @@ import {
   readRequestId,
   redactSecrets,
   shouldRetryHeader,
-} from '../src/classify.js';
-import { ImageError, TransportError } from '../src/errors.js';
+} from '../src/errors/classify.js';
+import { ImageError, TransportError } from '../src/errors/image-error.js';
 import type { ProviderKind } from '../src/types.js';
 
 const NOW = Date.parse('2026-09-01T12:00:00Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createImageClient } from '../src/client.js';
-import { ImageError } from '../src/errors.js';
+import { createImageClient } from '../src/client/create-client.js';
+import { ImageError } from '../src/errors/image-error.js';
 import type { HttpRequest, ProgressEvent, Transport } from '../src/types.js';
 
 describe('createImageClient with the sandbox provider', () => {

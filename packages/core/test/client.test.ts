@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createImageClient } from '../src/client.js';
-import { ImageError, RESPONSE_TOO_LARGE, TransportError } from '../src/errors.js';
+import { createImageClient } from '../src/client/create-client.js';
+import { ImageError, RESPONSE_TOO_LARGE, TransportError } from '../src/errors/image-error.js';
 import type { ClientOptions, HttpRequest, ProgressEvent } from '../src/types.js';
 import { b64, fakePng, imagesBody, json, raw, recordingSleep, scripted, sse } from './scripted-transport.js';
 

@@ -11,7 +11,7 @@ import {
   resolveFamily,
   retirementOf,
   supportsField,
-} from '../src/models.js';
+} from '../src/models/families.js';
 import type { FamilyId } from '../src/types.js';
 
 describe('resolveFamily', () => {

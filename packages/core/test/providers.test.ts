@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { familyById } from '../src/models.js';
+import { familyById } from '../src/models/families.js';
 import {
   azureEndpoint,
   buildAzureEdit,

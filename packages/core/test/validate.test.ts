@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ImageError } from '../src/errors.js';
-import { familyById, resolveFamily } from '../src/models.js';
+import { ImageError } from '../src/errors/image-error.js';
+import { familyById, resolveFamily } from '../src/models/families.js';
 import {
   editRequestSchema,
   imageRequestSchema,
   invalidRequestError,
   validateEdit,
   validateGenerate,
-} from '../src/validate.js';
+} from '../src/request/validate.js';
 import type { Problem } from '../src/types.js';
 
 function problemsOf(input: unknown): Problem[] {

@@ -3,12 +3,12 @@
  * POST {endpoint}/openai/images/generations:submit?api-version=V → 202 + operation-location; poll GET
  * that URL (honouring retry-after) until status is succeeded (result.data[].url) or failed/canceled.
  */
-import { ImageError } from '../errors.js';
-import { familyById } from '../models.js';
+import { ImageError } from '../errors/image-error.js';
+import { familyById } from '../models/families.js';
 import type { AzureLegacyProviderConfig, ImageRequest, Problem } from '../types.js';
 import { azureAuthHeaders, azureEndpoint, azureEndpointProblems } from './azure.js';
 import type { Provider } from './provider.js';
-import { type BuildContext, jsonGet, jsonPost, type WireRequest } from './wire.js';
+import { type BuildContext, jsonGet, jsonPost, type WireRequest } from './encode.js';
 
 export const DEFAULT_MAX_POLL_MS = 5 * 60_000;
 

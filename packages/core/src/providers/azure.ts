@@ -5,7 +5,7 @@
  * - v1: {endpoint}/openai/v1/images/{op}[?api-version=V], the deployment sent as `model`.
  * Auth: `api-key: KEY`, or `Authorization: Bearer <Entra ID token>` from `getToken`.
  */
-import { resolveFamily } from '../models.js';
+import { resolveFamily } from '../models/families.js';
 import type { AzureProviderConfig, EditRequest, ImageRequest, ModelInfo, Problem } from '../types.js';
 import type { Provider } from './provider.js';
 import {
@@ -16,7 +16,7 @@ import {
   multipartPost,
   trimBase,
   type WireRequest,
-} from './wire.js';
+} from './encode.js';
 
 /** The resource endpoint without trailing slashes or a pasted `/openai` or `/openai/v1` suffix. */
 export function azureEndpoint(endpoint: string): string {

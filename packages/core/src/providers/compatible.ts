@@ -1,5 +1,5 @@
 /** Any OpenAI-compatible host: base URL, optional key, extra headers. */
-import { DEFAULT_MODEL, resolveFamily } from '../models.js';
+import { DEFAULT_MODEL, resolveFamily } from '../models/families.js';
 import type { CompatibleProviderConfig, EditRequest, ImageRequest, Problem } from '../types.js';
 import type { Provider } from './provider.js';
 import {
@@ -12,7 +12,7 @@ import {
   multipartPost,
   trimBase,
   type WireRequest,
-} from './wire.js';
+} from './encode.js';
 
 /** Extra headers first (a host may use its own auth header), then the key as a bearer token. */
 export function compatibleHeaders(config: CompatibleProviderConfig): Record<string, string> {

@@ -7,7 +7,7 @@ import type { Provider } from './provider.js';
 import { sandboxProvider } from './sandbox.js';
 
 export type { Provider } from './provider.js';
-export { type BuildContext, editParts, generateBody, isGptImage, type WireRequest } from './wire.js';
+export { type BuildContext, editParts, generateBody, isGptImage, type WireRequest } from './encode.js';
 export {
   buildOpenAIEdit,
   buildOpenAIGenerate,

@@ -1,5 +1,5 @@
 /** OpenAI (api.openai.com or a proxy with the same auth headers). */
-import { DEFAULT_MODEL, resolveFamily } from '../models.js';
+import { DEFAULT_MODEL, resolveFamily } from '../models/families.js';
 import type { EditRequest, ImageRequest, OpenAIProviderConfig, Problem } from '../types.js';
 import type { Provider } from './provider.js';
 import {
@@ -11,7 +11,7 @@ import {
   multipartPost,
   trimBase,
   type WireRequest,
-} from './wire.js';
+} from './encode.js';
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 

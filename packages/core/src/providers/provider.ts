@@ -1,5 +1,5 @@
 import type { EditRequest, ImageRequest, ModelFamily, ModelInfo, Problem, ProviderKind } from '../types.js';
-import type { BuildContext, WireRequest } from './wire.js';
+import type { BuildContext, WireRequest } from './encode.js';
 
 /**
  * A provider bound to its configuration: data plus pure request builders. The client knows nothing

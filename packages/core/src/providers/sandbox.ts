@@ -2,7 +2,7 @@
  * The offline sandbox: OpenAI-shaped requests to SANDBOX_BASE_URL, answered in-process by
  * `sandboxTransport` (the client uses it automatically for this provider). No key, no network.
  */
-import { DEFAULT_MODEL, resolveFamily } from '../models.js';
+import { DEFAULT_MODEL, resolveFamily } from '../models/families.js';
 import { SANDBOX_BASE_URL } from '../sandbox/index.js';
 import type { EditRequest, ImageRequest } from '../types.js';
 import type { Provider } from './provider.js';
@@ -14,7 +14,7 @@ import {
   jsonPost,
   multipartPost,
   type WireRequest,
-} from './wire.js';
+} from './encode.js';
 
 export function buildSandboxGenerate(request: ImageRequest, ctx: BuildContext = {}): WireRequest {
   const body = generateBody(request, { model: request.model ?? DEFAULT_MODEL, family: ctx.family });

@@ -4,13 +4,13 @@
  * core's own (models.ts, validate.ts); errors come back in the API's JSON shape. No network, no
  * timers, no Node-only APIs: it runs wherever the core runs, n8n's sandbox included.
  */
-import { encodeBase64 } from '../base64.js';
-import { concatChunks } from '../body.js';
-import { RESPONSE_TOO_LARGE, TransportError } from '../errors.js';
+import { encodeBase64 } from '../receive/base64.js';
+import { concatChunks } from '../receive/body.js';
+import { RESPONSE_TOO_LARGE, TransportError } from '../errors/image-error.js';
 import { readImageSize } from '../image/sniff.js';
-import { resolveFamily } from '../models.js';
+import { resolveFamily } from '../models/families.js';
 import type { HttpRequest, HttpResponse, InputImage, ModelFamily, OutputFormat, Transport } from '../types.js';
-import { validateEdit, validateGenerate } from '../validate.js';
+import { validateEdit, validateGenerate } from '../request/validate.js';
 import { FileStore } from './file-store.js';
 import { hashBytes, hashString } from './hash.js';
 import { multipartBoundary, type ParsedPart, parseMultipart, partText } from './multipart-parse.js';
@@ -26,7 +26,7 @@ import {
   type UsageBody,
   usageFor,
   validationError,
-} from './wire.js';
+} from './api-shapes.js';
 
 /** Where the sandbox lives. `.invalid` is reserved (RFC 2606): nothing real can ever answer there. */
 export const SANDBOX_BASE_URL = 'https://sandbox.brushwork.invalid/v1';

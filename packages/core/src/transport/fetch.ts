@@ -3,8 +3,8 @@
  * redirects followed (any status is a response), per-attempt timeout, AbortSignal, response size cap,
  * optional streaming.
  */
-import { BodyCollector, declaredBodyLength } from '../body.js';
-import { responseTooLarge, TransportError } from '../errors.js';
+import { BodyCollector, declaredBodyLength } from '../receive/body.js';
+import { responseTooLarge, TransportError } from '../errors/image-error.js';
 import type { HttpRequest, HttpResponse, Transport } from '../types.js';
 
 export interface FetchTransportOptions {

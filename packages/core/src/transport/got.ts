@@ -12,8 +12,8 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import got, { type Got } from 'got';
-import { BodyCollector, declaredBodyLength } from '../body.js';
-import { responseTooLarge, TransportError } from '../errors.js';
+import { BodyCollector, declaredBodyLength } from '../receive/body.js';
+import { responseTooLarge, TransportError } from '../errors/image-error.js';
 import type { HttpRequest, HttpResponse, Transport } from '../types.js';
 
 export interface GotTransportOptions {

@@ -3,7 +3,7 @@
  * Azure, the sandbox): camelCase request → snake_case JSON body or multipart parts, plus URL and
  * header helpers. Pure.
  */
-import { encodeMultipart, type MultipartPart } from '../multipart.js';
+import { encodeMultipart, type MultipartPart } from './multipart.js';
 import { sniffImageType } from '../image/sniff.js';
 import type { EditRequest, HttpRequest, ImageRequest, InputImage, ModelFamily } from '../types.js';
 

@@ -5,9 +5,9 @@
  */
 import { decodeBase64, decodeBase64Bytes } from './base64.js';
 import { handOverBody, isOwnBody, markOwnBody } from './body.js';
-import { ImageError } from './errors.js';
-import { readImageSize, sniffImageType } from './image/sniff.js';
-import type { GeneratedImage, Usage } from './types.js';
+import { ImageError } from '../errors/image-error.js';
+import { readImageSize, sniffImageType } from '../image/sniff.js';
+import type { GeneratedImage, Usage } from '../types.js';
 
 export interface RawImage {
   /** Base64 image data, when the answer carried it inline. */

@@ -1,4 +1,4 @@
-import type { Sleep } from './types.js';
+import type { Sleep } from '../types.js';
 
 function abortReason(signal: AbortSignal): unknown {
   if (signal.reason !== undefined) return signal.reason;

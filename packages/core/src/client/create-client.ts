@@ -4,12 +4,12 @@
  * the wire knowledge lives in providers/, the rules in models.ts / validate.ts, the error and retry
  * decisions in classify.ts / retry.ts.
  */
-import { readWholeBody, releaseBytes } from './body.js';
-import { classifyFailure, classifyResponse, parseRetryAfter, readRequestId, redactSecrets } from './classify.js';
-import { downloadImage } from './download.js';
-import { ImageError } from './errors.js';
-import { type PlannedCall, planCalls, runBounded } from './fanout.js';
-import { resolveFamily } from './models.js';
+import { readWholeBody, releaseBytes } from '../receive/body.js';
+import { classifyFailure, classifyResponse, parseRetryAfter, readRequestId, redactSecrets } from '../errors/classify.js';
+import { downloadImage } from '../receive/download.js';
+import { ImageError } from '../errors/image-error.js';
+import { type PlannedCall, planCalls, runBounded } from '../request/fanout.js';
+import { resolveFamily } from '../models/families.js';
 import {
   addUsage,
   badResponse,
@@ -19,15 +19,15 @@ import {
   type RawImage,
   readImagesJson,
   toGeneratedImage,
-} from './parse-images.js';
-import { readOperation } from './providers/azure-legacy.js';
-import { type Provider, providerFor } from './providers/index.js';
-import type { BuildContext, WireRequest } from './providers/wire.js';
-import { DEFAULT_MAX_RETRIES, decideRetry, retryReason } from './retry.js';
-import { sandboxTransport } from './sandbox/index.js';
-import { timerSleep } from './sleep.js';
-import { readImageStream } from './stream-images.js';
-import { createFetchTransport } from './transport/fetch.js';
+} from '../receive/parse-images.js';
+import { readOperation } from '../providers/azure-legacy.js';
+import { type Provider, providerFor } from '../providers/index.js';
+import type { BuildContext, WireRequest } from '../providers/encode.js';
+import { DEFAULT_MAX_RETRIES, decideRetry, retryReason } from '../errors/retry.js';
+import { sandboxTransport } from '../sandbox/index.js';
+import { timerSleep } from '../transport/sleep.js';
+import { readImageStream } from '../receive/stream-images.js';
+import { createFetchTransport } from '../transport/fetch.js';
 import type {
   CallOptions,
   ClientOptions,
@@ -43,8 +43,8 @@ import type {
   Problem,
   Transport,
   Usage,
-} from './types.js';
-import { invalidRequestError, validateEdit, validateGenerate } from './validate.js';
+} from '../types.js';
+import { invalidRequestError, validateEdit, validateGenerate } from '../request/validate.js';
 
 export const DEFAULT_TIMEOUT_MS = 600_000;
 export const DEFAULT_CONCURRENCY = 4;

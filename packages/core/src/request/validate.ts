@@ -8,10 +8,10 @@
  * gets n=1). A warning says so.
  */
 import * as z from 'zod';
-import { ImageError } from './errors.js';
-import { EDIT_INPUT_RULES, FAMILIES, describeSizes, listText, resolveFamily, supportsField } from './models.js';
-import type { FamilyField } from './models.js';
-import type { EditRequest, ImageMimeType, ImageRequest, InputImage, ModelFamily, Problem } from './types.js';
+import { ImageError } from '../errors/image-error.js';
+import { EDIT_INPUT_RULES, FAMILIES, describeSizes, listText, resolveFamily, supportsField } from '../models/families.js';
+import type { FamilyField } from '../models/families.js';
+import type { EditRequest, ImageMimeType, ImageRequest, InputImage, ModelFamily, Problem } from '../types.js';
 
 export type ValidationOutcome<T> = { ok: true; request: T; warnings: string[] } | { ok: false; problems: Problem[] };
 

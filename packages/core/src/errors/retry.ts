@@ -6,7 +6,7 @@
  * - A server-advised wait (`retry-after-ms` / `retry-after`) is honoured when 0 < wait <= 60 s.
  * - Otherwise: 0.5 s × 2^retriesDone, capped at 8 s, minus up to 25 % jitter.
  */
-import type { ImageError } from './errors.js';
+import type { ImageError } from './image-error.js';
 
 export type RetryDecision = { retry: true; delayMs: number } | { retry: false };
 

@@ -5,8 +5,8 @@
  */
 import { decodeBase64 } from './base64.js';
 import { readWholeBody } from './body.js';
-import { ImageError, RESPONSE_TOO_LARGE, TransportError } from './errors.js';
-import type { Transport } from './types.js';
+import { ImageError, RESPONSE_TOO_LARGE, TransportError } from '../errors/image-error.js';
+import type { Transport } from '../types.js';
 
 export interface DownloadOptions {
   transport: Transport;

@@ -3,10 +3,10 @@
  * `ImageError` whose message tells the user what to do. Never throws, whatever the body holds, and never
  * lets a credential into a message. Pure: the clock is injectable.
  */
-import { ImageError, TransportError } from './errors.js';
-import type { ImageErrorKind } from './errors.js';
-import { DEFAULT_MODEL, retirementOf } from './models.js';
-import type { ProviderKind } from './types.js';
+import { ImageError, TransportError } from './image-error.js';
+import type { ImageErrorKind } from './image-error.js';
+import { DEFAULT_MODEL, retirementOf } from '../models/families.js';
+import type { ProviderKind } from '../types.js';
 
 export interface ResponseToClassify {
   status: number;

@@ -1,4 +1,4 @@
-import type { HttpResponse } from './types.js';
+import type { HttpResponse } from '../types.js';
 
 /** Concatenates chunks into one Uint8Array (one copy; none when there is a single chunk). */
 export function concatChunks(chunks: readonly Uint8Array[], total?: number): Uint8Array {

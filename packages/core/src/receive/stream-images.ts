@@ -4,10 +4,10 @@
  * `image_generation.completed` / `image_edit.completed` the final images with their usage.
  */
 import { readWholeBody } from './body.js';
-import { ImageError } from './errors.js';
+import { ImageError } from '../errors/image-error.js';
 import { addUsage, badResponse, decodeImageData, parseUsage, type RawImage } from './parse-images.js';
 import { parseSseStream, type SseEvent } from './sse.js';
-import type { HttpResponse, Usage } from './types.js';
+import type { HttpResponse, Usage } from '../types.js';
 
 export interface StreamedImages {
   created?: number;

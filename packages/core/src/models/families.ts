@@ -10,7 +10,7 @@ import type {
   OutputFormat,
   ResponseFormat,
   SizeRule,
-} from './types.js';
+} from '../types.js';
 
 /** The model Brushwork uses when the caller names none. */
 export const DEFAULT_MODEL = 'gpt-image-2';

@@ -1,4 +1,4 @@
-import type { Problem } from './types.js';
+import type { Problem } from '../types.js';
 
 export type ImageErrorKind =
   | 'invalid_request'
