@@ -1,25 +1,65 @@
-export * from './types.js';
-export * from './errors/image-error.js';
-export * from './image/file-name.js';
-export * from './models/families.js';
-export * from './request/validate.js';
-export * from './errors/classify.js';
-export * from './errors/retry.js';
+/**
+ * `@brushwork/core`: what the n8n node and the MCP server use, and little more. Subpaths:
+ * `@brushwork/core/node` (the client with a fetch transport and a timer sleep wired in) and
+ * `@brushwork/core/got` (a got transport).
+ */
+
+// Contracts: requests, results, providers, transport, client.
+export type * from './types.js';
 export {
-  createImageClient,
-  readModelList,
-  DEFAULT_CONCURRENCY,
-  DEFAULT_MAX_DOWNLOAD_BYTES,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  DEFAULT_TIMEOUT_MS,
-} from './client/create-client.js';
-export * from './providers/index.js';
-export { createFetchTransport, type FetchTransportOptions } from './transport/fetch.js';
-export { timerSleep } from './transport/sleep.js';
-export { encodeMultipart, randomBoundary, type MultipartPart, type EncodedMultipart } from './providers/multipart.js';
-export { createSseParser, parseSseStream, type SseEvent, type SseParser } from './receive/sse.js';
-export { decodeBase64, encodeBase64 } from './receive/base64.js';
-export { BodyCollector, declaredBodyLength, readWholeBody, releaseBytes } from './receive/body.js';
-export { planCalls, runBounded, type PlannedCall } from './request/fanout.js';
-export * from './image/index.js';
-export * from './sandbox/index.js';
+  BACKGROUNDS,
+  INPUT_FIDELITIES,
+  MAX_N,
+  MAX_OUTPUT_COMPRESSION,
+  MAX_PARTIAL_IMAGES,
+  MODERATIONS,
+  OUTPUT_FORMATS,
+  RESPONSE_FORMATS,
+} from './request/schema.js';
+
+// The client.
+export { createImageClient, DEFAULT_TIMEOUT_MS } from './client/index.js';
+export { DEFAULT_MAX_RETRIES } from './errors/retry.js';
+
+// Model rules and their words.
+export {
+  allowedValues,
+  DEFAULT_MODEL,
+  describeFamily,
+  describeSizes,
+  FAMILIES,
+  FAMILY_VARIANTS,
+  type FamilyField,
+  familyById,
+  listText,
+  resolveFamily,
+  retirementOf,
+  supportsField,
+} from './models/index.js';
+
+// Requests: validation ahead of a call, field names on the wire.
+export { invalidRequestError, type ValidationOutcome, validateEdit, validateGenerate } from './request/validate.js';
+export { toWireName, toWireNames } from './request/field-names.js';
+export { runBounded } from './request/fanout.js';
+
+// Errors.
+export {
+  CANCELLED_MESSAGE,
+  cancelledTransportError,
+  ImageError,
+  type ImageErrorKind,
+  responseTooLarge,
+  TransportError,
+} from './errors/image-error.js';
+export { errorChain, lowerCaseHeaders, NETWORK_CODES, redactSecrets } from './errors/index.js';
+
+// Bytes in and out.
+export { readWholeBody } from './receive/body.js';
+export { releaseBytes } from './receive/memory.js';
+export { encodeBase64 } from './receive/base64.js';
+export { imageFileName, normalizeExtension } from './image/file-name.js';
+export { encodePng, imageTypeName, readImageSize, sniffImageType } from './image/index.js';
+export { waitText } from './util/text.js';
+
+// The offline sandbox.
+export { createSandboxTransport, multipartBoundary, parseMultipart, SANDBOX_BASE_URL } from './sandbox/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createImageClient } from '../src/client/create-client.js';
+import { createImageClient } from '../src/node.js';
 import { ImageError } from '../src/errors/image-error.js';
 import type { HttpRequest, ProgressEvent, Transport } from '../src/types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyResponse } from '../src/errors/classify.js';
+import { classifyResponse } from '../src/errors/index.js';
 import { ImageError } from '../src/errors/image-error.js';
 import type { ImageErrorKind } from '../src/errors/image-error.js';
 import { backoffDelayMs, decideRetry, retryReason } from '../src/errors/retry.js';

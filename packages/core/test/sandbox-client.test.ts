@@ -1,6 +1,6 @@
 /** The sandbox through the core's own client: the offline twin must satisfy the real client end to end. */
 import { describe, expect, it } from 'vitest';
-import { createImageClient } from '../src/client/create-client.js';
+import { createImageClient } from '../src/node.js';
 import { encodePng } from '../src/image/png.js';
 import type { ProgressEvent } from '../src/types.js';
 import { decode, testRaster } from './image-helpers.js';

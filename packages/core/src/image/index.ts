@@ -1,4 +1,4 @@
-export { type ImageDimensions, readImageSize, type SniffedType, sniffImageType } from './sniff.js';
+export { type ImageDimensions, imageTypeName, readImageSize, type SniffedType, sniffImageType } from './sniff.js';
 export { assertRaster, hasAlpha, type Raster } from './raster.js';
 export { encodePng, type PngOptions } from './png.js';
 export { encodeJpeg } from './jpeg.js';

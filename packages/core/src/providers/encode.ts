@@ -1,10 +1,10 @@
 /**
- * The OpenAI Images wire format shared by every provider that speaks it (OpenAI, compatible hosts,
- * Azure, the sandbox): camelCase request → snake_case JSON body or multipart parts, plus URL and
- * header helpers. Pure.
+ * The OpenAI Images wire format shared by every provider (OpenAI, Azure, the sandbox): camelCase
+ * request → snake_case JSON body or multipart parts, plus the HTTP request shapes. Pure.
  */
-import { encodeMultipart, type MultipartPart } from './multipart.js';
 import { sniffImageType } from '../image/sniff.js';
+import { isGptImageFamily, resolveFamily } from '../models/index.js';
+import { encodeMultipart, type MultipartPart } from './multipart.js';
 import type { EditRequest, HttpRequest, ImageRequest, InputImage, ModelFamily } from '../types.js';
 
 /** A provider's request before the client adds the per-attempt timeout, signal and size cap. */
@@ -13,8 +13,6 @@ export type WireRequest = Omit<HttpRequest, 'timeoutMs' | 'signal' | 'maxRespons
 export interface BuildContext {
   /** The family the request was validated against (undefined: unknown model, no family rules). */
   family?: ModelFamily;
-  /** Bearer token from the provider's token function (Azure Entra ID). */
-  token?: string;
   /** Multipart boundary for edits; random when absent (tests pass a fixed one). */
   boundary?: string;
 }
@@ -30,11 +28,9 @@ export function trimBase(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-/** True for the GPT image models, which never accept `response_format` (they always answer b64_json). */
-export function isGptImage(family: ModelFamily | undefined, model: string | undefined): boolean {
-  if (family) return family.id === 'gpt-image' || family.id === 'gpt-image-2';
-  const id = (model ?? '').toLowerCase();
-  return id.startsWith('gpt-image') || id.startsWith('chatgpt-image');
+/** True for the GPT image models (by their family row), which never accept `response_format`. */
+function isGptImage(options: WireOptions): boolean {
+  return isGptImageFamily(options.family ?? resolveFamily(options.model));
 }
 
 function isDallE(family: ModelFamily | undefined): boolean {
@@ -46,7 +42,7 @@ function isDallE(family: ModelFamily | undefined): boolean {
  * caller chose (it saves a download and cannot expire); unknown models get what the caller asked.
  */
 function responseFormatFor(request: ImageRequest, options: WireOptions): string | undefined {
-  if (isGptImage(options.family, options.model)) return undefined;
+  if (isGptImage(options)) return undefined;
   if (request.responseFormat !== undefined) return request.responseFormat;
   return isDallE(options.family) ? 'b64_json' : undefined;
 }
@@ -87,7 +83,7 @@ function fileFor(image: InputImage, fallbackName: string): { filename: string; c
 
 /** Multipart parts for POST /images/edits: image file(s), mask, then the fields. */
 export function editParts(request: EditRequest, options: WireOptions): MultipartPart[] {
-  const gpt = isGptImage(options.family, options.model);
+  const gpt = isGptImage(options);
   const imageField = gpt || (!isDallE(options.family) && request.images.length > 1) ? 'image[]' : 'image';
   const parts: MultipartPart[] = [];
   request.images.forEach((image, i) => {
@@ -138,11 +134,4 @@ export function multipartPost(
 
 export function jsonGet(url: string, headers: Record<string, string>): WireRequest {
   return { method: 'GET', url, headers: { ...headers, accept: 'application/json' } };
-}
-
-/** Lower-cases header names (user-supplied extra headers). */
-export function lowerCaseHeaders(headers: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (headers) for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
-  return out;
 }

@@ -4,8 +4,10 @@
  * a malformed answer never crashes the caller.
  */
 import { decodeBase64, decodeBase64Bytes } from './base64.js';
-import { handOverBody, isOwnBody, markOwnBody } from './body.js';
+import { canDecodeInPlace, handOverBody, markOwnBody } from './memory.js';
+import { describeBody, readBody } from '../errors/error-body.js';
 import { ImageError } from '../errors/image-error.js';
+import { isRecord } from '../util/values.js';
 import { readImageSize, sniffImageType } from '../image/sniff.js';
 import type { GeneratedImage, Usage } from '../types.js';
 
@@ -42,19 +44,6 @@ export function badResponse(
   return new ImageError({ kind: 'bad_response', message, retryable: false, ...details });
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A short, credential-free description of a body that is not the JSON we expected. */
-function describeBody(text: string): string {
-  const head = text.trimStart().slice(0, 200).toLowerCase();
-  if (head.length === 0) return 'an empty body';
-  if (head.startsWith('<!doctype html') || head.startsWith('<html') || head.includes('<body')) return 'an HTML page';
-  if (head.startsWith('{') || head.startsWith('[')) return 'malformed or truncated JSON';
-  return 'a body that is not JSON';
-}
-
 /** Parses JSON text, or throws bad_response naming what arrived instead. */
 export function parseJsonBody(
   body: Uint8Array | string | undefined,
@@ -66,7 +55,7 @@ export function parseJsonBody(
   } catch (cause) {
     const what = context.what ?? 'The image service';
     return throwBad(
-      `${what} answered${context.status ? ` HTTP ${context.status}` : ''} with ${describeBody(text)} instead of the expected JSON; a proxy or gateway may be in the way. Try again later.`,
+      `${what} answered${context.status ? ` HTTP ${context.status}` : ''} with ${describeBody(readBody(text).kind)} instead of the expected JSON; a proxy or gateway may be in the way. Try again later.`,
       { ...context, cause },
     );
   }
@@ -259,12 +248,7 @@ export function parseImagesBodyDecoded(
   const data = (scanned.json as { data: unknown[] }).data;
   // One image in a body nobody else holds (the core's transports' own): decode it over the body
   // itself, so the body and the image are never in memory side by side (33 + 25 MB for a 4K PNG).
-  const inPlace =
-    scanned.slots.length === 1 &&
-    body instanceof Uint8Array &&
-    isOwnBody(body) &&
-    body.byteOffset === 0 &&
-    body.byteLength === body.buffer.byteLength;
+  const inPlace = scanned.slots.length === 1 && body instanceof Uint8Array && canDecodeInPlace(body);
   for (const { item, start, end } of scanned.slots) {
     const image = parsed.data[data.indexOf(item)];
     if (!image) continue;

@@ -7,6 +7,7 @@ import { readWholeBody } from './body.js';
 import { ImageError } from '../errors/image-error.js';
 import { addUsage, badResponse, decodeImageData, parseUsage, type RawImage } from './parse-images.js';
 import { parseSseStream, type SseEvent } from './sse.js';
+import { isRecord } from '../util/values.js';
 import type { HttpResponse, Usage } from '../types.js';
 
 export interface StreamedImages {
@@ -19,10 +20,6 @@ export interface StreamOptions {
   requestId?: string;
   /** A partial image of the `imageOffset`-th image of this call (0-based), decoded. */
   onPartial?: (imageOffset: number, partialIndex: number, bytes: Uint8Array) => void;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** An `error` event (`event: error`, or `{"type":"error","error":{...}}`) → ImageError. */

@@ -3,30 +3,22 @@
  * camelCase request, problems to the API's error JSON, usage figures and DALL-E 3's revised prompt.
  * Pure helpers for transport.ts.
  */
-import type { ModelFamily, Problem } from '../types.js';
+import { toWireName, toWireNames } from '../request/field-names.js';
+import { EDIT_FIELDS, GENERATE_FIELDS } from '../request/schema.js';
+import type { Problem } from '../types.js';
 
-/** Wire parameter → ImageRequest / EditRequest field. */
-export const GENERATE_PARAMS: Readonly<Record<string, string>> = {
-  prompt: 'prompt',
-  model: 'model',
-  n: 'n',
-  size: 'size',
-  quality: 'quality',
-  style: 'style',
-  response_format: 'responseFormat',
-  background: 'background',
-  moderation: 'moderation',
-  output_format: 'outputFormat',
-  output_compression: 'outputCompression',
-  user: 'user',
-  stream: 'stream',
-  partial_images: 'partialImages',
-};
+/** Wire parameter → ImageRequest field, for every request field. */
+export const GENERATE_PARAMS: Readonly<Record<string, string>> = Object.fromEntries(
+  GENERATE_FIELDS.map((field) => [toWireName(field), field]),
+);
 
-export const EDIT_PARAMS: Readonly<Record<string, string>> = {
-  ...Object.fromEntries(Object.entries(GENERATE_PARAMS).filter(([key]) => key !== 'style')),
-  input_fidelity: 'inputFidelity',
-};
+/** Wire parameter → EditRequest field: the edit fields but the files (multipart files) and style (not on edits). */
+export const EDIT_PARAMS: Readonly<Record<string, string>> = Object.fromEntries(
+  EDIT_FIELDS.filter((field) => field !== 'images' && field !== 'mask' && field !== 'style').map((field) => [
+    toWireName(field),
+    field,
+  ]),
+);
 
 export interface ApiErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
@@ -41,37 +33,23 @@ export function apiError(
   return { error: { message, type, param, code } };
 }
 
-/** camelCase → snake_case ("outputCompression" → "output_compression", "images[0]" → "image"). */
+/** The API's `param` for a problem's field ("outputCompression" → "output_compression", "images[0]" → "image"). */
 export function wireParam(field: string): string | null {
   if (field === 'request') return null;
   if (field.startsWith('images')) return 'image';
-  const head = field.split(/[.[]/)[0] ?? field;
-  return head.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
-
-const CAMEL_FIELDS = ['responseFormat', 'outputFormat', 'outputCompression', 'partialImages', 'inputFidelity'];
-
-/** A validation message in wire words: field names as the API spells them. */
-export function wireMessage(message: string): string {
-  let out = message;
-  for (const field of CAMEL_FIELDS) out = out.split(field).join(wireParam(field) ?? field);
-  return out;
+  return toWireName(field.split(/[.[]/)[0] ?? field);
 }
 
 /** The API's 400 for a request that failed validation: every problem in the message, the first names `param`. */
 export function validationError(problems: Problem[]): ApiErrorBody {
   const first = problems[0];
-  const message = problems.length === 0 ? 'Invalid request.' : problems.map((p) => wireMessage(p.message)).join('; ');
+  const message = problems.length === 0 ? 'Invalid request.' : problems.map((p) => toWireNames(p.message)).join('; ');
   // Messages start with the field name as the API spells it, so they are not capitalised.
   return apiError(
     message.endsWith('.') ? message : `${message}.`,
     first ? wireParam(first.field) : null,
     'invalid_value',
   );
-}
-
-export function isGptFamily(family: ModelFamily): boolean {
-  return family.id === 'gpt-image' || family.id === 'gpt-image-2';
 }
 
 export interface UsageBody {
