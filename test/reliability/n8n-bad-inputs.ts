@@ -226,7 +226,7 @@ function passesUnchanged(field: string, value: unknown, request: Record<string, 
 export function sharedCorpusCases(): BadInputCase[] {
   const cases: BadInputCase[] = [];
   for (const entry of BAD_INPUTS) {
-    if (entry.kind !== 'generate' || entry.knownGap) continue;
+    if (entry.kind !== 'generate') continue;
     const request = entry.request;
     if (!request || typeof request !== 'object' || Array.isArray(request)) continue;
     if (Object.getPrototypeOf(request) !== Object.prototype) continue;

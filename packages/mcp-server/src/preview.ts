@@ -105,8 +105,8 @@ async function previewOf(bytes: Uint8Array | string, budget: number): Promise<Pr
 }
 
 /**
- * Previews for several images sharing one budget (base64 characters), an equal share each, made in
- * parallel (sharp works on its own threads).
+ * Previews for several images sharing one budget (base64 characters), an equal share each. Asked for
+ * together, made one at a time (PREVIEW_CONCURRENCY): see above.
  */
 export async function makePreviews(
   images: readonly (Uint8Array | string)[],

@@ -27,6 +27,7 @@ import { mergeOutcomes } from './merge-outcomes.js';
 import { readModelList } from './model-list.js';
 import { type CallContext, runCall } from './run-call.js';
 import { clientSettings } from './settings.js';
+import { isRecord } from '../util/values.js';
 
 type BuildCall<T extends ImageRequest> = (
   provider: Provider,
@@ -45,7 +46,7 @@ export function createImageClient(options: ClientOptions): ImageClient {
 
   /** Anything but a plain object is refused as such (validation says so), before the default model is filled in. */
   function refuseNonObject(input: unknown, validate: (input: unknown) => ValidationOutcome<unknown>): void {
-    if (typeof input === 'object' && input !== null && !Array.isArray(input)) return;
+    if (isRecord(input)) return;
     const outcome = validate(input);
     throw invalidRequestError(outcome.ok ? [] : outcome.problems);
   }

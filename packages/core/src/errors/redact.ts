@@ -3,9 +3,9 @@
  * and progress, the n8n node). Redact first, cut after: a text cut short after redaction can never
  * hold part of a secret.
  *
- * - Known secrets (the configured key or token): every run of 8 or more of their characters in a row,
- *   as given or percent-encoded, is masked, so a prefix, a suffix or a fragment left by someone else's
- *   cut is masked too. Secrets shorter than 8 characters are masked where they appear whole.
+ * - Known secrets (the configured key or token), as given or percent-encoded: masked whole, and so is
+ *   any prefix or suffix of 8 characters or more (what a cut leaves of a key, ours or the host's).
+ *   Secrets shorter than 8 characters are masked where they appear whole.
  * - Anything shaped like a credential: OpenAI keys (`sk-…`, also right after a percent-encoded
  *   separator such as `%3D`), bearer / basic values, JWTs, api-key values, token query parameters.
  */
@@ -50,19 +50,30 @@ function secretForms(secrets: readonly string[]): string[] {
   return [...forms].sort((a, b) => b.length - a.length);
 }
 
-/** Masks the secret where it appears whole, then (long secrets) every run of its characters in a row. */
+/**
+ * Masks the secret where it appears whole, then (secrets of 8 characters or more) every run of text
+ * that is a prefix or a suffix of it at least 8 characters long: what a cut, ours or the host's,
+ * leaves of a key. Runs from the middle of a secret are left alone: a key or token made of words
+ * (`sk-test-brushwork-…`) would otherwise mask those words wherever they appear.
+ */
 function maskSecret(text: string, secret: string): string {
   const out = text.split(secret).join(REDACTED);
   if (secret.length < MIN_SECRET_FRAGMENT) return out;
-  const fragments = new Set<string>();
-  for (let i = 0; i + MIN_SECRET_FRAGMENT <= secret.length; i++) {
-    fragments.add(secret.slice(i, i + MIN_SECRET_FRAGMENT));
-  }
   const masked = new Uint8Array(out.length);
   let any = false;
-  for (let i = 0; i + MIN_SECRET_FRAGMENT <= out.length; i++) {
-    if (!fragments.has(out.slice(i, i + MIN_SECRET_FRAGMENT))) continue;
-    masked.fill(1, i, i + MIN_SECRET_FRAGMENT);
+  const head = secret.slice(0, MIN_SECRET_FRAGMENT);
+  for (let at = out.indexOf(head); at !== -1; at = out.indexOf(head, at + 1)) {
+    let end = at + MIN_SECRET_FRAGMENT;
+    while (end < out.length && end - at < secret.length && out[end] === secret[end - at]) end++;
+    masked.fill(1, at, end);
+    any = true;
+  }
+  const tail = secret.slice(-MIN_SECRET_FRAGMENT);
+  for (let at = out.indexOf(tail); at !== -1; at = out.indexOf(tail, at + 1)) {
+    let start = at;
+    const last = secret.length - MIN_SECRET_FRAGMENT;
+    while (start > 0 && at - start < last && out[start - 1] === secret[last - (at - start) - 1]) start--;
+    masked.fill(1, start, at + MIN_SECRET_FRAGMENT);
     any = true;
   }
   if (!any) return out;

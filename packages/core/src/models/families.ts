@@ -8,6 +8,26 @@ const STANDARD_GPT_SIZES = ['1024x1024', '1536x1024', '1024x1536'] as const;
 const GPT_OUTPUT_FORMATS: readonly OutputFormat[] = ['png', 'jpeg', 'webp'];
 const DALL_E_RESPONSE_FORMATS: readonly ResponseFormat[] = ['url', 'b64_json'];
 
+/** What every GPT image family shares; the rows differ by prefixes and sizes. */
+const GPT_IMAGE_RULES = {
+  maxPromptLength: 32000,
+  maxN: 10,
+  maxImagesPerCall: 10,
+  qualities: ['low', 'medium', 'high', 'auto'],
+  styles: [],
+  responseFormats: [],
+  backgrounds: ['transparent', 'opaque', 'auto'],
+  moderations: ['low', 'auto'],
+  outputFormats: GPT_OUTPUT_FORMATS,
+  supportsOutputCompression: true,
+  supportsStreaming: true,
+  maxPartialImages: 3,
+  supportsEdit: true,
+  maxEditImages: 16,
+  supportsInputFidelity: true,
+  defaults: { size: 'auto', quality: 'auto', outputFormat: 'png' },
+} as const satisfies Partial<ModelFamily>;
+
 /**
  * The families, oldest first. `prefixes` are matched case-insensitively against the model id; the longest
  * matching prefix wins, and a prefix ending in a digit only matches when the id does not continue with
@@ -67,32 +87,14 @@ export const FAMILIES: readonly ModelFamily[] = Object.freeze([
     id: 'gpt-image',
     label: 'GPT image',
     prefixes: ['gpt-image-1', 'chatgpt-image'],
-    maxPromptLength: 32000,
-    maxN: 10,
-    maxImagesPerCall: 10,
     sizes: { kind: 'list', values: [...STANDARD_GPT_SIZES, 'auto'] },
-    qualities: ['low', 'medium', 'high', 'auto'],
-    styles: [],
-    responseFormats: [],
-    backgrounds: ['transparent', 'opaque', 'auto'],
-    moderations: ['low', 'auto'],
-    outputFormats: GPT_OUTPUT_FORMATS,
-    supportsOutputCompression: true,
-    supportsStreaming: true,
-    maxPartialImages: 3,
-    supportsEdit: true,
-    maxEditImages: 16,
-    supportsInputFidelity: true,
-    defaults: { size: 'auto', quality: 'auto', outputFormat: 'png' },
+    ...GPT_IMAGE_RULES,
   },
   {
     id: 'gpt-image-2',
     label: 'GPT image 2',
     // 'gpt-image-' catches every later GPT image model (gpt-image-2.6-flare, gpt-image-3, …): assume these rules.
     prefixes: ['gpt-image-2', 'gpt-image-'],
-    maxPromptLength: 32000,
-    maxN: 10,
-    maxImagesPerCall: 10,
     sizes: {
       kind: 'free',
       multipleOf: 16,
@@ -103,19 +105,7 @@ export const FAMILIES: readonly ModelFamily[] = Object.freeze([
       suggested: [...STANDARD_GPT_SIZES, '1536x864', '864x1536', '2560x1440', '1440x2560', '3840x2160', '2160x3840'],
       allowAuto: true,
     },
-    qualities: ['low', 'medium', 'high', 'auto'],
-    styles: [],
-    responseFormats: [],
-    backgrounds: ['transparent', 'opaque', 'auto'],
-    moderations: ['low', 'auto'],
-    outputFormats: GPT_OUTPUT_FORMATS,
-    supportsOutputCompression: true,
-    supportsStreaming: true,
-    maxPartialImages: 3,
-    supportsEdit: true,
-    maxEditImages: 16,
-    supportsInputFidelity: true,
-    defaults: { size: 'auto', quality: 'auto', outputFormat: 'png' },
+    ...GPT_IMAGE_RULES,
   },
 ] satisfies ModelFamily[]);
 

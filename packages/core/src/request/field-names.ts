@@ -8,9 +8,9 @@ export function toWireName(field: string): string {
   return field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-/** "output_compression" → "outputCompression". */
+/** "output_compression" → "outputCompression" (also "output-compression", "Output_Compression" → "OutputCompression"). */
 export function fromWireName(name: string): string {
-  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return name.replace(/[_-]+([a-z0-9])/gi, (_, c: string) => c.toUpperCase());
 }
 
 /** Request fields whose wire name differs from their own. */

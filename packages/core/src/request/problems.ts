@@ -2,6 +2,7 @@
 import type * as z from 'zod';
 import { listText } from '../models/describe.js';
 import type { Problem } from '../types.js';
+import { fromWireName } from './field-names.js';
 import { describeType, excerpt, show } from './message-text.js';
 import {
   EDIT_FIELDS,
@@ -140,7 +141,6 @@ const NUMBER_RANGES: Record<string, string> = {
 
 /** output_format → outputFormat, Quality → quality. */
 function suggestField(key: string, known: readonly string[]): string | undefined {
-  const camel = key.replace(/[_-]+([a-z0-9])/gi, (_, c: string) => c.toUpperCase());
-  const lower = camel.toLowerCase();
+  const lower = fromWireName(key).toLowerCase();
   return known.find((k) => k.toLowerCase() === lower);
 }

@@ -16,6 +16,7 @@ import { checkFamily, SIZE_PATTERN } from './family-rules.js';
 import { describeType, excerpt, show } from './message-text.js';
 import { issueToProblems } from './problems.js';
 import { editRequestSchema, imageRequestSchema } from './schema.js';
+import { isRecord } from '../util/values.js';
 
 export type ValidationOutcome<T> = { ok: true; request: T; warnings: string[] } | { ok: false; problems: Problem[] };
 
@@ -43,7 +44,7 @@ export function invalidRequestError(problems: Problem[]): ImageError {
 }
 
 function run(input: unknown, explicitFamily: ModelFamily | undefined, edit: boolean): ValidationOutcome<unknown> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+  if (!isRecord(input)) {
     return {
       ok: false,
       problems: [
