@@ -46,7 +46,7 @@ const PROMPT = 'a red fox in the snow';
 
 /** MCP tool argument names for core fields; fields not listed are not tool arguments. */
 /** Request fields generate_image takes as arguments (under their wire names, toWireName). */
-const TOOL_FIELDS = new Set([
+export const TOOL_FIELDS: ReadonlySet<string> = new Set([
   'prompt',
   'model',
   'n',

@@ -18,14 +18,13 @@ export {
 } from './request/schema.js';
 
 // The client.
-export { createImageClient, DEFAULT_TIMEOUT_MS } from './client/index.js';
+export { createImageClient } from './client/index.js';
 export { DEFAULT_MAX_RETRIES } from './errors/retry.js';
 
 // Model rules and their words.
 export {
   allowedValues,
   DEFAULT_MODEL,
-  describeFamily,
   describeSizes,
   FAMILIES,
   FAMILY_VARIANTS,
@@ -38,13 +37,12 @@ export {
 } from './models/index.js';
 
 // Requests: validation ahead of a call, field names on the wire.
-export { invalidRequestError, type ValidationOutcome, validateEdit, validateGenerate } from './request/validate.js';
+export { invalidRequestError, validateEdit, validateGenerate } from './request/validate.js';
 export { toWireName, toWireNames } from './request/field-names.js';
 export { runBounded } from './request/fanout.js';
 
 // Errors.
 export {
-  CANCELLED_MESSAGE,
   cancelledTransportError,
   ImageError,
   type ImageErrorKind,
@@ -62,4 +60,4 @@ export { encodePng, imageTypeName, readImageSize, sniffImageType } from './image
 export { waitText } from './util/text.js';
 
 // The offline sandbox.
-export { createSandboxTransport, multipartBoundary, parseMultipart, SANDBOX_BASE_URL } from './sandbox/index.js';
+export { createSandboxTransport, multipartBoundary, parseMultipart } from './sandbox/index.js';

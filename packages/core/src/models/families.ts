@@ -8,6 +8,16 @@ const STANDARD_GPT_SIZES = ['1024x1024', '1536x1024', '1024x1536'] as const;
 const GPT_OUTPUT_FORMATS: readonly OutputFormat[] = ['png', 'jpeg', 'webp'];
 const DALL_E_RESPONSE_FORMATS: readonly ResponseFormat[] = ['url', 'b64_json'];
 
+/** DALL-E takes none of the GPT image options (background, moderation, output format, streaming). */
+const NO_GPT_IMAGE_OPTIONS = {
+  backgrounds: [],
+  moderations: [],
+  outputFormats: [],
+  supportsOutputCompression: false,
+  supportsStreaming: false,
+  maxPartialImages: 0,
+} as const satisfies Partial<ModelFamily>;
+
 /** What every GPT image family shares; the rows differ by prefixes and sizes. */
 const GPT_IMAGE_RULES = {
   maxPromptLength: 32000,
@@ -49,12 +59,7 @@ export const FAMILIES: readonly ModelFamily[] = Object.freeze([
     qualities: ['standard'],
     styles: [],
     responseFormats: DALL_E_RESPONSE_FORMATS,
-    backgrounds: [],
-    moderations: [],
-    outputFormats: [],
-    supportsOutputCompression: false,
-    supportsStreaming: false,
-    maxPartialImages: 0,
+    ...NO_GPT_IMAGE_OPTIONS,
     supportsEdit: true,
     maxEditImages: 1,
     supportsInputFidelity: false,
@@ -72,12 +77,7 @@ export const FAMILIES: readonly ModelFamily[] = Object.freeze([
     qualities: ['standard', 'hd'],
     styles: ['vivid', 'natural'],
     responseFormats: DALL_E_RESPONSE_FORMATS,
-    backgrounds: [],
-    moderations: [],
-    outputFormats: [],
-    supportsOutputCompression: false,
-    supportsStreaming: false,
-    maxPartialImages: 0,
+    ...NO_GPT_IMAGE_OPTIONS,
     supportsEdit: false,
     maxEditImages: 0,
     supportsInputFidelity: false,
