@@ -43,7 +43,7 @@ describe('the canary key never leaves the process in errors, logs or requests', 
         { maxRetries: 1, timeoutMs: 2000 },
       );
       const hanging = coreClient(
-        { kind: 'compatible', baseUrl: fake.openaiBaseUrl, apiKey: CANARY_KEY, headers: { 'x-api-key': CANARY_KEY } },
+        { kind: 'openai', baseUrl: fake.openaiBaseUrl, apiKey: CANARY_KEY },
         { timeoutMs: 100, maxRetries: 1 },
       );
       const attempts: Array<() => Promise<unknown>> = [

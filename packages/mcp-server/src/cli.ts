@@ -9,13 +9,13 @@
  * honour it; `node dist/cli.js` started by hand does not need it to work.
  */
 import { homedir } from 'node:os';
+import { redactSecrets } from '@brushwork/core';
 import { createGotTransport } from '@brushwork/core/got';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { parseConfig } from './config.js';
 import { startHttpServer } from './http.js';
 import { createMemoryPacer, exposeGc } from './memory.js';
 import { createModelListCache } from './model-cache.js';
-import { redact } from './messages.js';
 import { createBrushworkServer, SERVER_VERSION } from './server.js';
 
 async function main(): Promise<void> {
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     return;
   }
   const { config, notices } = outcome;
-  const log = (line: string) => process.stderr.write(`${redact(line, config.secrets)}\n`);
+  const log = (line: string) => process.stderr.write(`${redactSecrets(line, config.secrets)}\n`);
   for (const notice of notices) log(`brushwork-mcp: ${notice}`);
 
   // Large answers arrive as many short-lived socket buffers: the pacer frees them as they die (memory.ts).

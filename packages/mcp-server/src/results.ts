@@ -3,13 +3,13 @@
  * to the inline budget, a resource_link per file, a text summary and structuredContent matching
  * `imageOutputShape`.
  */
-import { type ImageResult, releaseBytes } from '@brushwork/core';
+import { type ImageResult, redactSecrets, releaseBytes } from '@brushwork/core';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ServerConfig } from './config.js';
 import { sandboxLine } from './describe.js';
 import { plannedFileNames, readSavedImage, removeFiles, resourceUri, type SavedFile, saveNewFile } from './files.js';
-import { describeError, redact } from './messages.js';
+import { describeError } from './messages.js';
 import { makePreviews } from './preview.js';
 import type { ProgressReporter } from './progress.js';
 
@@ -100,7 +100,7 @@ export async function deliverImages(result: ImageResult, context: DeliverContext
 
   const failed = result.errors.map((error) => ({
     indexes: error.indexes ?? [],
-    message: redact(describeError(error, result.provider), config.secrets),
+    message: redactSecrets(describeError(error, result.provider), config.secrets),
   }));
   const images = result.images.map((image, i) => ({
     index: image.index,
@@ -110,7 +110,7 @@ export async function deliverImages(result: ImageResult, context: DeliverContext
     width: image.width,
     height: image.height,
     bytes: image.bytes.byteLength,
-    ...(image.revisedPrompt ? { revisedPrompt: redact(image.revisedPrompt, config.secrets) } : {}),
+    ...(image.revisedPrompt ? { revisedPrompt: redactSecrets(image.revisedPrompt, config.secrets) } : {}),
     preview: false,
   }));
   const structured: ImageOutput = {
@@ -120,7 +120,7 @@ export async function deliverImages(result: ImageResult, context: DeliverContext
     created: result.created,
     ...(result.usage ? { usage: result.usage } : {}),
     sandbox: result.sandbox,
-    warnings: result.warnings.map((warning) => redact(warning, config.secrets)),
+    warnings: result.warnings.map((warning) => redactSecrets(warning, config.secrets)),
     failed,
   };
 
@@ -214,6 +214,6 @@ function summaryText(
 /** An isError tool result (with the sandbox line when it applies). */
 export function errorResult(message: string, config: ServerConfig): CallToolResult {
   const sandbox = sandboxLine(config);
-  const text = redact(sandbox ? `${message}\n${sandbox}` : message, config.secrets);
+  const text = redactSecrets(sandbox ? `${message}\n${sandbox}` : message, config.secrets);
   return { content: [{ type: 'text', text }], isError: true };
 }

@@ -4,7 +4,8 @@
  * is injected, so tests run it against the sandbox or the fake upstream.
  */
 import { createRequire } from 'node:module';
-import { createImageClient, type ImageClient, type Transport } from '@brushwork/core';
+import type { ImageClient, Transport } from '@brushwork/core';
+import { createImageClient } from '@brushwork/core/node';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerConfig } from './config.js';
 import { modelContext } from './describe.js';

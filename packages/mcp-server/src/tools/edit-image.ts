@@ -1,5 +1,5 @@
 /** edit_image: prompt + input images (and a mask) from allowed directories → edited images, delivered like generate_image. */
-import { type EditRequest, type InputImage, invalidRequestError } from '@brushwork/core';
+import { type EditRequest, INPUT_FIDELITIES, type InputImage, invalidRequestError } from '@brushwork/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { editDescription, fieldDescriptions } from '../describe.js';
@@ -33,7 +33,7 @@ export function registerEditImage(server: McpServer, context: ToolContext): void
           .min(1)
           .optional()
           .describe('Optional PNG mask (same size as the first image; transparent where the image should change).'),
-        input_fidelity: z.enum(['high', 'low']).optional().describe(d.input_fidelity),
+        input_fidelity: z.enum(INPUT_FIDELITIES).optional().describe(d.input_fidelity),
       },
       outputSchema: imageOutputShape,
       annotations: { title: 'Edit image', ...IMAGE_TOOL_ANNOTATIONS },
