@@ -249,5 +249,4 @@ describe('bad-input corpus through the MCP tools', () => {
     }
     expect(fake.log).toHaveLength(0);
   });
-
 });

@@ -276,7 +276,13 @@ function providerConfig(choice: ProviderChoice, settings: SettingsReader, errors
 }
 
 /** A setting that must be a count (bytes: 700k, 1m; or a whole number above 0). */
-function count(settings: SettingsReader, flag: SettingFlag, fallback: number, bytes: boolean, errors: string[]): number {
+function count(
+  settings: SettingsReader,
+  flag: SettingFlag,
+  fallback: number,
+  bytes: boolean,
+  errors: string[],
+): number {
   const raw = settings.single(flag);
   if (raw === undefined) return fallback;
   const parsed = bytes ? parseByteSize(raw) : /^\d+$/.test(raw) ? Number(raw) : undefined;
