@@ -50,6 +50,10 @@ export interface Cluster {
   main: Service;
   mainUrl: string;
   workers: Worker[];
+  /** The encryption key and the database password (for the suite's scan of the logs). */
+  secrets: string[];
+  /** Every service's log. */
+  logs(): Promise<Array<{ name: string; text: string }>>;
   /** REST API session of the owner (cookie + browser id). */
   rest<T>(path: string): Promise<T>;
   restBytes(path: string): Promise<Uint8Array>;
@@ -156,6 +160,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       main,
       mainUrl,
       workers,
+      secrets: [connections.encryptionKey, postgres.password],
+      logs: () => Promise.all(started.map(async (service) => ({ name: service.name, text: await service.log() }))),
       rest: async <T>(path: string) => ((await (await request(path)).json()) as { data: T }).data,
       restBytes: async (path: string) => new Uint8Array(await (await request(path)).arrayBuffer()),
       stop,

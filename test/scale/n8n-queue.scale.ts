@@ -13,7 +13,7 @@ import { readImageSize, sniffImageType } from '@brushwork/core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../fake-upstream/index.ts';
 import { ensureN8n, packPackage } from '../n8n/harness.ts';
 import { BRUSHWORK_TYPE, model, type WorkflowJson } from '../n8n/workflows.ts';
@@ -28,14 +28,13 @@ import {
   startCluster,
   workerExecutions,
 } from './n8n-cluster.ts';
+import { WORKER_CONCURRENCY } from './queue-env.ts';
 import { waitUntil } from './services.ts';
 
 const WORKFLOW_ID = 'brushworkScale001';
 const WEBHOOK_PATH = 'brushwork-scale';
 const CALLS = 20;
 const ITEMS_PER_CALL = 10;
-/** n8n's minimum: 20 simultaneous calls cannot all fit on one worker, so both take executions. */
-const WORKER_CONCURRENCY = 5;
 /**
  * Added to every upstream answer (a real image takes seconds to generate): executions overlap, a worker
  * can be killed while it runs some, and the wall times show what a second worker buys when the upstream,
@@ -218,7 +217,10 @@ async function settled(run: string, expected: number): Promise<RunExecution[]> {
       );
     },
     { timeoutMs: 120_000 },
-  );
+  ).catch((error: Error) => {
+    const states = executions.map((e) => `${e.id} ${e.status}`).join(', ');
+    throw new Error(`${error.message}; executions: ${states}`);
+  });
   for (const e of executions) seen.add(e.id);
   return executions;
 }
@@ -230,6 +232,7 @@ let root: string;
 const seen = new Set<string>();
 const figures: string[] = [];
 let twoWorkerMs = 0;
+let anyTestFailed = false;
 
 beforeAll(async () => {
   await ensureN8n((line) => console.log(line));
@@ -253,12 +256,17 @@ beforeAll(async () => {
   });
 });
 
+afterEach((context) => {
+  if (context.task.result?.state === 'fail') anyTestFailed = true;
+});
+
 afterAll(async () => {
   if (figures.length > 0)
     console.log(`\nn8n queue mode (2 workers, ${CALLS} calls × ${ITEMS_PER_CALL} items)\n${figures.join('\n')}\n`);
   await cluster?.stop();
   await fake?.close();
-  if (root && !process.env.BRUSHWORK_SCALE_KEEP) await rm(root, { recursive: true, force: true });
+  // Every process's log stays in the temp folder when a test failed (or with BRUSHWORK_SCALE_KEEP=1).
+  if (root && !anyTestFailed && !process.env.BRUSHWORK_SCALE_KEEP) await rm(root, { recursive: true, force: true });
   else if (root) console.log(`logs kept in ${root}`);
 });
 
@@ -386,5 +394,14 @@ describe('n8n queue mode: main + 2 workers, Redis, PostgreSQL, binary data in th
         `${calls.reduce((n, c) => n + (c.items?.length ?? 0), 0)} / ${CALLS * ITEMS_PER_CALL}; wall time ` +
         `${(ms / 1000).toFixed(1)} s (two workers: ${(twoWorkerMs / 1000).toFixed(1)} s)`,
     );
+  });
+
+  it('no key or password in any process log', async () => {
+    const secrets = [OPENAI_KEY, ...cluster.secrets];
+    const logs = await cluster.logs();
+    expect(logs.map((l) => l.name).sort()).toEqual(['n8n-main', 'n8n-worker-a', 'n8n-worker-b', 'postgres', 'redis']);
+    for (const { name, text } of logs) {
+      for (const secret of secrets) expect(text.includes(secret), `a secret in the ${name} log`).toBe(false);
+    }
   });
 });

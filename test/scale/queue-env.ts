@@ -38,6 +38,9 @@ export interface Connections {
   encryptionKey: string;
 }
 
+/** `n8n worker --concurrency`: n8n's minimum, so 20 simultaneous executions need both workers of the suite. */
+export const WORKER_CONCURRENCY = 5;
+
 /** Keys every n8n process sets itself (in the Compose file: each service's `environment`). */
 export const CONNECTION_KEYS = [
   'QUEUE_BULL_REDIS_HOST',
@@ -48,7 +51,7 @@ export const CONNECTION_KEYS = [
   'N8N_ENCRYPTION_KEY',
 ] as const;
 /** Keys only the main process sets. */
-export const MAIN_KEYS = ['N8N_PORT', 'N8N_LISTEN_ADDRESS', 'WEBHOOK_URL'] as const;
+export const MAIN_KEYS = ['N8N_PORT', 'N8N_LISTEN_ADDRESS', 'N8N_WEBHOOK_URL'] as const;
 /** Keys only a worker sets. */
 export const WORKER_KEYS = ['QUEUE_HEALTH_CHECK_PORT', 'N8N_WORKER_SERVER_ADDRESS'] as const;
 
@@ -68,7 +71,7 @@ export function mainEnv(c: Connections, port: number): Record<string, string> {
   const main: Record<(typeof MAIN_KEYS)[number], string> = {
     N8N_PORT: String(port),
     N8N_LISTEN_ADDRESS: '127.0.0.1',
-    WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+    N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
   };
   return { ...sharedQueueEnv(), ...connectionEnv(c), ...main };
 }
