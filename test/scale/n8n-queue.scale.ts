@@ -324,7 +324,12 @@ describe('n8n queue mode: main + 2 workers, Redis, PostgreSQL, binary data in th
     });
     await victim.service.kill();
     const { calls } = await fed;
-    const executions = await settled('kill', CALLS);
+    const executions = await settled('kill', CALLS).catch(async (error: Error) => {
+      // Say which calls have no execution n8n can list, and what those callers were answered.
+      const found = byCall(await newExecutions(seen));
+      const missing = calls.filter((c) => !found.has(c.call)).map((c) => `${c.call} ${c.status} ${c.error ?? ''}`);
+      throw new Error(`${error.message}\ncalls without a listed execution: ${missing.join('; ')}`);
+    });
     const victimRan = await workerExecutions(victim);
     const survivorRan = await workerExecutions(survivor);
     // One execution per call, each with an outcome n8n recorded: success, or failed (error / crashed).
