@@ -117,7 +117,7 @@ async function connectClients(count: number): Promise<BalancedClient[]> {
 
 describe('MCP server replicas behind nginx (issue 11)', () => {
   it('the deployment guide shows the very nginx site config this test runs', async () => {
-    const guide = await readFile(resolve(import.meta.dirname, '../../docs/deploy-mcp.md'), 'utf8');
+    const guide = await readFile(resolve(import.meta.dirname, '../../docs/deploy.md'), 'utf8');
     const site = await readFile(NGINX_SITE_FILE, 'utf8');
     expect(guide).toContain(`\`\`\`nginx\n${site}\`\`\``);
   });
