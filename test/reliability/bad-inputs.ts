@@ -44,7 +44,6 @@ const MODELS = {
 
 const PROMPT = 'a red fox in the snow';
 
-/** MCP tool argument names for core fields; fields not listed are not tool arguments. */
 /** Request fields generate_image takes as arguments (under their wire names, toWireName). */
 export const TOOL_FIELDS: ReadonlySet<string> = new Set([
   'prompt',
