@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createFetchTransport, createImageClient } from '@brushwork/core';
+import { createFetchTransport, createImageClient } from '@brushwork/core/node';
 import { createGotTransport } from '@brushwork/core/got';
 import OpenAI from 'openai';
 

@@ -33,7 +33,7 @@ const { Client } = await load('@modelcontextprotocol/sdk/client/index.js');
 const { InMemoryTransport } = await load('@modelcontextprotocol/sdk/inMemory.js');
 const { StdioClientTransport } = await load('@modelcontextprotocol/sdk/client/stdio.js');
 const { createBrushworkServer, parseConfig } = await import(pathToFileURL(join(serverDir, 'dist/index.js')).href);
-const { createImageClient } = await import(pathToFileURL(require.resolve('@brushwork/core')).href);
+const { createImageClient } = await import(pathToFileURL(require.resolve('@brushwork/core/node')).href);
 
 const json = process.argv.includes('--json');
 

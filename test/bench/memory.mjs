@@ -33,7 +33,7 @@ function status(pid = 'self') {
 // ── child: the core alone ──
 if (process.argv[2] === '--child-core') {
   const baseUrl = process.argv[3];
-  const { createImageClient } = await import('@brushwork/core');
+  const { createImageClient } = await import('@brushwork/core/node');
   const { createGotTransport } = await import('@brushwork/core/got');
   const client = createImageClient({
     provider: { kind: 'openai', apiKey: API_KEY, baseUrl },

@@ -5,7 +5,6 @@ import {
   BUILTIN_PRICE_ROWS,
   type CostRequest,
   costFromUsage,
-  createFetchTransport,
   encodePng,
   estimateCost,
   type ImageRequest,
@@ -13,6 +12,7 @@ import {
   readImageSize,
   resolveFamily,
 } from '@brushwork/core';
+import { createFetchTransport } from '@brushwork/core/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../fake-upstream/index.ts';
 import { harness, KEY } from './helpers.ts';

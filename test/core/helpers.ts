@@ -1,9 +1,6 @@
 // Shared set-up for the core's integration tests: the built @brushwork/core over real HTTP (got and
 // fetch transports) against the fake upstream, with a recording sleep so retry waits cost no time.
 import {
-  type ClientOptions,
-  createFetchTransport,
-  createImageClient,
   type ImageClient,
   ImageError,
   type ProgressEvent,
@@ -11,6 +8,7 @@ import {
   type Sleep,
   type Transport,
 } from '@brushwork/core';
+import { createFetchTransport, createImageClient, type NodeClientOptions } from '@brushwork/core/node';
 import { createGotTransport } from '@brushwork/core/got';
 import { expect } from 'vitest';
 
@@ -72,7 +70,7 @@ export interface Harness {
 export function harness(
   provider: ProviderConfig,
   transport: Transport,
-  options: Omit<ClientOptions, 'provider' | 'transport'> = {},
+  options: Omit<NodeClientOptions, 'provider' | 'transport'> = {},
 ): Harness {
   const recorder = recordingSleep();
   const events: ProgressEvent[] = [];

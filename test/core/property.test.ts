@@ -6,7 +6,8 @@
 // The one designed exception to 2: DALL-E 3 with n > 1, which the fake (like the API) refuses and the core
 // splits into n calls of one image (fan-out); there the core must succeed with n images.
 // The fake keeps its own rule table (test/fake-upstream/rules.ts), written independently of the core.
-import { createImageClient, type ImageRequest, ImageError } from '@brushwork/core';
+import { type ImageRequest, ImageError } from '@brushwork/core';
+import { createImageClient } from '@brushwork/core/node';
 import { createGotTransport } from '@brushwork/core/got';
 import fc from 'fast-check';
 import { afterAll, expect, it } from 'vitest';

@@ -1,6 +1,7 @@
 // Provenance over real HTTP: the fake signs its images (C2PA in PNG caBX, JPEG APP11, WebP C2PA chunk);
 // the core hands the bytes over exactly as received, so detectProvenance still finds the manifest.
-import { createFetchTransport, detectProvenance, type OpenAIProviderConfig } from '@brushwork/core';
+import { detectProvenance, type OpenAIProviderConfig } from '@brushwork/core';
+import { createFetchTransport } from '@brushwork/core/node';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../fake-upstream/index.ts';
 import { harness, KEY } from './helpers.ts';

@@ -147,7 +147,10 @@ describe('queued faults', () => {
     fake.inject({ kind: 'hang' });
     await expect(call(gen(), { headers: bearer(), body, signal: AbortSignal.timeout(200) })).rejects.toThrow();
     expect(fake.log[0]).toMatchObject({ fault: 'hang', status: undefined });
+    // the log shows the client went away (how tests prove a call was aborted upstream)
+    await vi.waitFor(() => expect(fake.log[0]?.closedBeforeAnswer).toBe(true));
     expect((await generate()).status).toBe(200);
+    expect(fake.log[1]?.closedBeforeAnswer).toBe(false);
   });
 
   it('truncated: content-length of the whole answer, half of it sent, then the socket is destroyed', async () => {

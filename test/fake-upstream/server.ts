@@ -157,8 +157,11 @@ export interface RequestLogEntry {
   rateLimited: boolean;
   /** number of images served (0 when refused) */
   images: number;
-  /** the client closed the connection before the answer was complete (e.g. it aborted the call) */
-  closedByClient: boolean;
+  /**
+   * the connection closed before the whole answer was written: the client gave up (an aborted call),
+   * or a reset / truncated fault cut it (a hung request stays false until its client goes away)
+   */
+  closedBeforeAnswer: boolean;
 }
 
 export interface FakeUpstream {
@@ -1322,11 +1325,11 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       fault: undefined,
       rateLimited: false,
       images: 0,
-      closedByClient: false,
+      closedBeforeAnswer: false,
     };
     log.push(entry);
     res.once('close', () => {
-      if (!res.writableFinished) entry.closedByClient = true;
+      if (!res.writableFinished) entry.closedBeforeAnswer = true;
     });
     const provider: Provider = route?.provider ?? (path.startsWith('/openai/') ? 'azure' : 'openai');
     const headers = requestIdHeaders(provider);

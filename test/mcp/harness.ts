@@ -3,7 +3,8 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createImageClient, type HttpRequest, type HttpResponse, type Transport } from '@brushwork/core';
+import type { HttpRequest, HttpResponse, Transport } from '@brushwork/core';
+import { createImageClient } from '@brushwork/core/node';
 import { createGotTransport } from '@brushwork/core/got';
 import { createBrushworkServer, parseConfig, type ServerConfig } from '@brushwork/mcp-server';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';

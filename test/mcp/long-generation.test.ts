@@ -156,11 +156,11 @@ describe('a 150-second generation', () => {
 
     const cancelled = await settle(h.client.experimental.tasks.cancelTask(created.task.taskId));
     expect(cancelled.status).toBe('cancelled');
-    await advanceUntil(() => generations()[0]!.closedByClient, 10_000);
+    await advanceUntil(() => generations()[0]!.closedBeforeAnswer, 10_000);
 
     await advanceBy(UPSTREAM_MS + 10_000); // long past the upstream's answer
     expect(generations()).toHaveLength(1);
-    expect(generations()[0]).toMatchObject({ closedByClient: true, status: undefined, images: 0 });
+    expect(generations()[0]).toMatchObject({ closedBeforeAnswer: true, status: undefined, images: 0 });
     expect(await h.files()).toEqual([]); // no image, no temp file
     expect((await h.ledger()).map((line) => line.outcome)).toEqual(['error']); // the call is in the ledger
     expect((await settle(h.client.experimental.tasks.getTask(created.task.taskId))).status).toBe('cancelled');

@@ -210,7 +210,7 @@ export async function n8n(
   }
 }
 
-async function expectSuccess(result: CommandResult, what: string): Promise<CommandResult> {
+export async function expectSuccess(result: CommandResult, what: string): Promise<CommandResult> {
   if (result.code !== 0) {
     throw new Error(
       `${what} failed (exit ${result.code}):\n${result.stderr.slice(-4000)}\n${result.stdout.slice(-4000)}`,
@@ -226,14 +226,22 @@ export interface CredentialSpec {
   data: Record<string, unknown>;
 }
 
-/** Imports credentials (plain data: n8n encrypts it on import) and workflows in two commands. */
-export async function importAll(home: N8nHome, credentials: CredentialSpec[], workflows: object[]): Promise<void> {
+/**
+ * Imports credentials (plain data: n8n encrypts it on import) and workflows in two commands. `env` adds to
+ * the commands' environment (e.g. another database: the queue-mode suite imports into PostgreSQL).
+ */
+export async function importAll(
+  home: N8nHome,
+  credentials: CredentialSpec[],
+  workflows: object[],
+  env: Record<string, string> = {},
+): Promise<void> {
   const dir = join(home.dir, 'import');
   await mkdir(join(dir, 'workflows'), { recursive: true });
   if (credentials.length > 0) {
     await writeFile(join(dir, 'credentials.json'), JSON.stringify(credentials));
     await expectSuccess(
-      await n8n(home, ['import:credentials', `--input=${join(dir, 'credentials.json')}`]),
+      await n8n(home, ['import:credentials', `--input=${join(dir, 'credentials.json')}`], { env }),
       'n8n import:credentials',
     );
   }
@@ -241,7 +249,7 @@ export async function importAll(home: N8nHome, credentials: CredentialSpec[], wo
     await writeFile(join(dir, 'workflows', `${i}.json`), JSON.stringify(workflow));
   }
   await expectSuccess(
-    await n8n(home, ['import:workflow', '--separate', `--input=${join(dir, 'workflows')}`]),
+    await n8n(home, ['import:workflow', '--separate', `--input=${join(dir, 'workflows')}`], { env }),
     'n8n import:workflow',
   );
 }

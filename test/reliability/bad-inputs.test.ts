@@ -35,8 +35,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const active = BAD_INPUTS.filter((entry) => !entry.knownGap);
-const gaps = BAD_INPUTS.filter((entry) => entry.knownGap);
+const active = BAD_INPUTS;
 
 /** A problem names the field when it is the field or lies under it (images[0] under images, images[0].bytes). */
 function problemNames(field: string, problemField: string): boolean {
@@ -105,7 +104,7 @@ describe(`bad-input corpus through the core (${active.length} inputs)`, () => {
     const byCategory: Record<string, number> = {};
     for (const e of active) byCategory[e.category] = (byCategory[e.category] ?? 0) + 1;
     console.log(
-      `core bad-input corpus: ${active.length} inputs, ${active.length - failures.length} refused before the network naming the field; fake requests ${fake.log.length}, transport calls ${core.requests.length}; known gaps ${gaps.length}\n` +
+      `core bad-input corpus: ${active.length} inputs, ${active.length - failures.length} refused before the network naming the field; fake requests ${fake.log.length}, transport calls ${core.requests.length}\n` +
         Object.entries(byCategory)
           .map(([k, v]) => `  ${k.padEnd(44)} ${v}`)
           .join('\n'),
@@ -133,7 +132,6 @@ describe(`bad-input corpus through the core (${active.length} inputs)`, () => {
           target: '0',
           verdict: verdict(scanner.hits.length === 0),
         },
-        { figure: 'known gaps (accepted today, skipped)', value: gaps.length },
       ],
       details: { byCategory },
     });
@@ -142,16 +140,6 @@ describe(`bad-input corpus through the core (${active.length} inputs)`, () => {
     expect(fake.log).toHaveLength(0);
     expect(scanner.hits, scanner.report()).toEqual([]);
   });
-
-  // TODO(bug): the core accepts these (reported to the lead; see each entry's knownGap). Un-skip once fixed.
-  for (const entry of gaps) {
-    it.skip(`TODO(bug) ${entry.id}: ${entry.knownGap}`, async () => {
-      fake.clearLog();
-      const core = coreClient(openaiProvider(fake));
-      expect(await refusedByCore(entry, core, new SecretScanner())).toBeUndefined();
-      expect(fake.log).toHaveLength(0);
-    });
-  }
 });
 
 describe('bad-input corpus through the MCP tools', () => {
@@ -178,8 +166,7 @@ describe('bad-input corpus through the MCP tools', () => {
     await h?.close();
   });
 
-  const calls = badToolCalls().filter((c) => !c.knownGap);
-  const toolGaps = badToolCalls().filter((c) => c.knownGap);
+  const calls = badToolCalls();
 
   it(`each of ${calls.length} tool calls is an isError result naming the argument; nothing sent, nothing saved, no key`, async () => {
     expect(calls.length).toBeGreaterThanOrEqual(200);
@@ -236,7 +223,6 @@ describe('bad-input corpus through the MCP tools', () => {
           target: '0',
           verdict: verdict(scanner.hits.length === 0),
         },
-        { figure: 'known gaps (accepted today, skipped)', value: toolGaps.length },
       ],
     });
     expect(failures).toEqual([]);
@@ -263,14 +249,4 @@ describe('bad-input corpus through the MCP tools', () => {
     }
     expect(fake.log).toHaveLength(0);
   });
-
-  // TODO(bug): accepted today (reported to the lead; see each knownGap). Un-skip once fixed.
-  for (const call of toolGaps) {
-    it.skip(`TODO(bug) ${call.id}: ${call.knownGap}`, async () => {
-      const args = Object.fromEntries(Object.entries(call.args).map(([k, v]) => [k, substitute(v)]));
-      const result = await h.call(call.name, args);
-      expect(result.isError).toBe(true);
-      expect(namesField(textOf(result), call.field)).toBe(true);
-    });
-  }
 });

@@ -7,6 +7,7 @@
 // - `field` is what the error must name (core name; `tool.field` is the MCP name).
 // Edit entries carry image bytes; tool entries for edit_image use paths, `IMAGE_PLACEHOLDER` standing for
 // a valid PNG the suite writes into the output dir first.
+import { toWireName } from '@brushwork/core';
 import { greyPng } from '../fake-upstream/test-helpers.ts';
 
 export type BadInputKind = 'generate' | 'edit';
@@ -21,11 +22,6 @@ export interface BadInput {
   request: unknown;
   /** the same case as MCP tool arguments, when the tools take it */
   tool?: { name: 'generate_image' | 'edit_image'; args: Record<string, unknown>; field: string };
-  /**
-   * Set while the core still accepts this input (a bug reported to the lead): suites run these cases
-   * separately (skipped, TODO(bug)) so the rest stays green. Remove the mark once the core refuses it.
-   */
-  knownGap?: string;
 }
 
 /** In tool arguments: replaced by the path of a valid PNG inside the output dir. */
@@ -48,37 +44,36 @@ const MODELS = {
 
 const PROMPT = 'a red fox in the snow';
 
-/** MCP tool argument names for core fields; fields not listed are not tool arguments. */
-const TOOL_FIELDS: Record<string, string> = {
-  prompt: 'prompt',
-  model: 'model',
-  n: 'n',
-  size: 'size',
-  quality: 'quality',
-  style: 'style',
-  background: 'background',
-  outputFormat: 'output_format',
-  outputCompression: 'output_compression',
-  moderation: 'moderation',
-};
+/** Request fields generate_image takes as arguments (under their wire names, toWireName). */
+export const TOOL_FIELDS: ReadonlySet<string> = new Set([
+  'prompt',
+  'model',
+  'n',
+  'size',
+  'quality',
+  'style',
+  'background',
+  'outputFormat',
+  'outputCompression',
+  'moderation',
+]);
 
 /** The request as generate_image arguments, or undefined when a field is not a tool argument. */
 function toolArgs(request: Record<string, unknown>): Record<string, unknown> | undefined {
   const args: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(request)) {
-    const name = Object.hasOwn(TOOL_FIELDS, key) ? TOOL_FIELDS[key] : undefined;
-    if (!name) return undefined;
-    args[name] = value;
+    if (!TOOL_FIELDS.has(key)) return undefined;
+    args[toWireName(key)] = value;
   }
   return args;
 }
 
 const entries: BadInput[] = [];
 
-function generate(category: string, id: string, field: string, request: unknown, mcp = true, knownGap?: string): void {
+function generate(category: string, id: string, field: string, request: unknown, mcp = true): void {
   const args =
     mcp && typeof request === 'object' && request !== null ? toolArgs(request as Record<string, unknown>) : undefined;
-  const toolField = Object.hasOwn(TOOL_FIELDS, field) ? TOOL_FIELDS[field] : undefined;
+  const toolField = TOOL_FIELDS.has(field) ? toWireName(field) : undefined;
   entries.push({
     id,
     category,
@@ -86,7 +81,6 @@ function generate(category: string, id: string, field: string, request: unknown,
     field,
     request,
     ...(args && toolField ? { tool: { name: 'generate_image' as const, args, field: toolField } } : {}),
-    ...(knownGap ? { knownGap } : {}),
   });
 }
 
@@ -309,13 +303,13 @@ generate('unknown fields', 'output_format (snake case)', 'output_format', {
 generate('unknown fields', 'sizes', 'sizes', { prompt: PROMPT, model: 'gpt-image-2', sizes: '1024x1024' });
 generate('unknown fields', 'apiKey in the request', 'apiKey', { prompt: PROMPT, apiKey: 'sk-test-not-here' });
 generate('unknown fields', 'constructor', 'constructor', { prompt: PROMPT, constructor: 'x' });
-for (const [what, value, gap] of [
-  ['null', null, undefined],
-  ['a string', 'a red fox', undefined],
-  ['a list', [PROMPT], undefined],
-  ['a number', 7, undefined],
-] as Array<[string, unknown, string | undefined]>)
-  generate('wrong types', `request is ${what}`, 'request', value, false, gap);
+for (const [what, value] of [
+  ['null', null],
+  ['a string', 'a red fox'],
+  ['a list', [PROMPT]],
+  ['a number', 7],
+] as Array<[string, unknown]>)
+  generate('wrong types', `request is ${what}`, 'request', value, false);
 
 // ───────────── edits: images, masks, fidelity, file names ─────────────
 const square = greyPng(16, 16);
@@ -326,13 +320,7 @@ const jpeg = Uint8Array.from([
 const text = new TextEncoder().encode('this is not an image at all');
 const image = (bytes: Uint8Array, extra: Record<string, unknown> = {}) => ({ bytes, ...extra });
 
-function edit(
-  id: string,
-  field: string,
-  request: Record<string, unknown>,
-  tool?: BadInput['tool'],
-  knownGap?: string,
-): void {
+function edit(id: string, field: string, request: Record<string, unknown>, tool?: BadInput['tool']): void {
   entries.push({
     id,
     category: 'edit inputs',
@@ -340,7 +328,6 @@ function edit(
     field,
     request,
     ...(tool ? { tool } : {}),
-    ...(knownGap ? { knownGap } : {}),
   });
 }
 const editTool = (args: Record<string, unknown>, field: string): BadInput['tool'] => ({
@@ -496,8 +483,6 @@ export interface BadToolInput {
   args: Record<string, unknown>;
   /** the argument the error must name ("filename", "images", "images[0]", "mask") */
   field: string;
-  /** as BadInput.knownGap: refused by nobody yet, a bug reported to the lead */
-  knownGap?: string;
 }
 
 const toolEntries: BadToolInput[] = [];
@@ -599,7 +584,6 @@ export function badToolCalls(): BadToolInput[] {
             name: entry.tool.name,
             args: entry.tool.args,
             field: entry.tool.field,
-            ...(entry.knownGap ? { knownGap: entry.knownGap } : {}),
           },
         ]
       : [],

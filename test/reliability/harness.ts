@@ -5,14 +5,8 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createImageClient,
-  type HttpRequest,
-  type ImageClient,
-  type ProviderConfig,
-  type Sleep,
-  type Transport,
-} from '@brushwork/core';
+import type { HttpRequest, ImageClient, ProviderConfig, Sleep, Transport } from '@brushwork/core';
+import { createImageClient } from '@brushwork/core/node';
 import { createGotTransport } from '@brushwork/core/got';
 import { createBrushworkServer, parseConfig, type ServerConfig } from '@brushwork/mcp-server';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';

@@ -6,7 +6,7 @@
 // n8n-specific: only the node's own fields (prompt, n, size, quality, style, background, output format,
 // output compression, moderation), for each model family the node offers them for. The shared corpus
 // (test/reliability/bad-inputs.ts) is used too, for every entry that maps onto these fields.
-import { BAD_INPUTS } from './bad-inputs.ts';
+import { BAD_INPUTS, TOOL_FIELDS } from './bad-inputs.ts';
 
 /** The node's fields that can carry a bad value, by their core request name. */
 export type NodeField =
@@ -190,17 +190,8 @@ export function badInputCorpus(): BadInputCase[] {
   return cases;
 }
 
-const NODE_FIELDS: readonly string[] = [
-  'prompt',
-  'n',
-  'size',
-  'quality',
-  'style',
-  'background',
-  'outputFormat',
-  'outputCompression',
-  'moderation',
-];
+/** The node's request fields: the tools' ones but the model (a resource locator of its own). */
+const NODE_FIELDS: readonly string[] = [...TOOL_FIELDS].filter((field) => field !== 'model');
 const GPT_ONLY = ['background', 'outputFormat', 'outputCompression', 'moderation'];
 const TEXT_FIELDS = ['size', 'quality', 'style', 'background', 'outputFormat', 'moderation'];
 
@@ -226,7 +217,7 @@ function passesUnchanged(field: string, value: unknown, request: Record<string, 
 export function sharedCorpusCases(): BadInputCase[] {
   const cases: BadInputCase[] = [];
   for (const entry of BAD_INPUTS) {
-    if (entry.kind !== 'generate' || entry.knownGap) continue;
+    if (entry.kind !== 'generate') continue;
     const request = entry.request;
     if (!request || typeof request !== 'object' || Array.isArray(request)) continue;
     if (Object.getPrototypeOf(request) !== Object.prototype) continue;

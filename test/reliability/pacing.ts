@@ -1,7 +1,8 @@
 // Rate-limit pacing through @brushwork/core: a batch of images sent at once against the fake's sliding
 // window limit (429 + Retry-After). Shared by pacing.test.ts (correctness only, reduced window) and
 // run-full.mjs (the figure: total time against the theoretical minimum, MET/MISSED at 1.15x).
-import { createImageClient, ImageError, timerSleep } from '@brushwork/core';
+import { ImageError } from '@brushwork/core';
+import { createImageClient, timerSleep } from '@brushwork/core/node';
 import { createGotTransport } from '@brushwork/core/got';
 import { CANARY_KEY } from './secrets.ts';
 import { startCanaryFake } from './harness.ts';

@@ -1,27 +1,67 @@
-export * from './types.js';
-export * from './errors.js';
-export * from './naming.js';
-export * from './models.js';
-export * from './validate.js';
-export * from './classify.js';
-export * from './retry.js';
+/**
+ * `@brushwork/core`: what the n8n node and the MCP server use, and little more. Subpaths:
+ * `@brushwork/core/node` (the client with a fetch transport and a timer sleep wired in) and
+ * `@brushwork/core/got` (a got transport).
+ */
+
+// Contracts: requests, results, providers, transport, client.
+export type * from './types.js';
 export {
-  createImageClient,
-  readModelList,
-  DEFAULT_CONCURRENCY,
-  DEFAULT_MAX_DOWNLOAD_BYTES,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  DEFAULT_TIMEOUT_MS,
-} from './client.js';
-export * from './providers/index.js';
-export { createFetchTransport, type FetchTransportOptions } from './transport/fetch.js';
-export { timerSleep } from './sleep.js';
-export { encodeMultipart, randomBoundary, type MultipartPart, type EncodedMultipart } from './multipart.js';
-export { createSseParser, parseSseStream, type SseEvent, type SseParser } from './sse.js';
-export { decodeBase64, encodeBase64 } from './base64.js';
-export { BodyCollector, declaredBodyLength, readWholeBody, releaseBytes } from './body.js';
-export { planCalls, runBounded, type PlannedCall } from './fanout.js';
-export * from './image/index.js';
-export * from './sandbox/index.js';
+  BACKGROUNDS,
+  INPUT_FIDELITIES,
+  MAX_N,
+  MAX_OUTPUT_COMPRESSION,
+  MAX_PARTIAL_IMAGES,
+  MODERATIONS,
+  OUTPUT_FORMATS,
+  RESPONSE_FORMATS,
+} from './request/schema.js';
+
+// The client.
+export { createImageClient } from './client/index.js';
+export { DEFAULT_MAX_RETRIES } from './errors/retry.js';
+
+// Model rules and their words.
+export {
+  allowedValues,
+  DEFAULT_MODEL,
+  describeSizes,
+  FAMILIES,
+  FAMILY_VARIANTS,
+  type FamilyField,
+  familyById,
+  listText,
+  resolveFamily,
+  retirementOf,
+  supportsField,
+} from './models/index.js';
+
+// Requests: validation ahead of a call, field names on the wire.
+export { invalidRequestError, validateEdit, validateGenerate } from './request/validate.js';
+export { toWireName, toWireNames } from './request/field-names.js';
+export { runBounded } from './request/fanout.js';
+
+// Errors.
+export {
+  cancelledTransportError,
+  ImageError,
+  type ImageErrorKind,
+  responseTooLarge,
+  TransportError,
+} from './errors/image-error.js';
+export { errorChain, lowerCaseHeaders, NETWORK_CODES, redactSecrets } from './errors/index.js';
+
+// Bytes in and out.
+export { readWholeBody } from './receive/body.js';
+export { releaseBytes } from './receive/memory.js';
+export { encodeBase64 } from './receive/base64.js';
+export { imageFileName, normalizeExtension } from './image/file-name.js';
+export { encodePng, imageTypeName, readImageSize, sniffImageType } from './image/index.js';
+export { waitText } from './util/text.js';
+
+// The offline sandbox.
+export { createSandboxTransport, multipartBoundary, parseMultipart } from './sandbox/index.js';
+
+// Cost: prices, estimates before a call, cost from usage, caps; provenance of received images.
 export * from './cost/index.js';
 export { detectProvenance, type Provenance } from './provenance/detect.js';

@@ -6,47 +6,26 @@
 
 // ───────────────────────────── requests ─────────────────────────────
 
-export type ImageSize = string; // "1024x1024", "1536x1024", "auto", any "WxH" a family allows
-export type ResponseFormat = 'url' | 'b64_json';
-export type Background = 'transparent' | 'opaque' | 'auto';
-export type Moderation = 'low' | 'auto';
-export type OutputFormat = 'png' | 'jpeg' | 'webp';
-export type InputFidelity = 'high' | 'low';
-
-/** What a user asks for. Field names are camelCase; providers map them to the wire. */
-export interface ImageRequest {
-  prompt: string;
-  /** Free string. Optional only for Azure deployment URLs, where the deployment picks the model. */
-  model?: string;
-  n?: number;
-  size?: ImageSize;
-  quality?: string;
-  style?: string;
-  responseFormat?: ResponseFormat;
-  background?: Background;
-  moderation?: Moderation;
-  outputFormat?: OutputFormat;
-  outputCompression?: number;
-  user?: string;
-  /** GPT image models: receive partial images over SSE. */
-  stream?: boolean;
-  partialImages?: number;
-}
-
-export interface InputImage {
-  bytes: Uint8Array;
-  /** Sent as the multipart file name; defaults to image-N.<ext sniffed from bytes>. */
-  filename?: string;
-  /** Defaults to the type sniffed from the bytes. */
-  mimeType?: string;
-}
-
-export interface EditRequest extends ImageRequest {
-  /** One image (DALL-E 2) or up to 16 (GPT image models). */
-  images: InputImage[];
-  mask?: InputImage;
-  inputFidelity?: InputFidelity;
-}
+// Inferred from the zod schema (request/schema.ts), the one place the request shape is written.
+import type {
+  Background,
+  EditRequest,
+  ImageRequest,
+  Moderation,
+  OutputFormat,
+  ResponseFormat,
+} from './request/schema.js';
+export type {
+  Background,
+  EditRequest,
+  ImageRequest,
+  ImageSize,
+  InputFidelity,
+  InputImage,
+  Moderation,
+  OutputFormat,
+  ResponseFormat,
+} from './request/schema.js';
 
 // ───────────────────────────── model rules ─────────────────────────────
 
@@ -62,8 +41,8 @@ export type SizeRule =
       maxAspectRatio: number;
       maxWidth: number;
       maxHeight: number;
-      /** Pixel counts above this are accepted but flagged experimental (a warning). */
-      experimentalAbovePixels?: number;
+      /** Sizes with more pixels than this one are accepted but flagged experimental (a warning). */
+      experimentalAbove?: { width: number; height: number };
       /** Sizes always offered in pickers (UI lists, tool descriptions). */
       suggested: readonly string[];
       allowAuto: boolean;
@@ -117,24 +96,15 @@ export interface Problem {
 
 // ───────────────────────────── providers ─────────────────────────────
 
-export type ProviderKind = 'openai' | 'compatible' | 'azure' | 'azure-legacy' | 'sandbox';
-
-export type TokenProvider = (signal?: AbortSignal) => Promise<string>;
+export type ProviderKind = 'openai' | 'azure' | 'sandbox';
 
 export interface OpenAIProviderConfig {
   kind: 'openai';
   apiKey: string;
-  /** Default https://api.openai.com/v1 */
+  /** Default https://api.openai.com/v1; any OpenAI-compatible host with bearer auth works here too. */
   baseUrl?: string;
   organization?: string;
   project?: string;
-}
-
-export interface CompatibleProviderConfig {
-  kind: 'compatible';
-  baseUrl: string;
-  apiKey?: string;
-  headers?: Record<string, string>;
 }
 
 export interface AzureProviderConfig {
@@ -147,32 +117,15 @@ export interface AzureProviderConfig {
   apiVersion?: string;
   /** 'deployment' (default): /openai/deployments/{d}/images/...; 'v1': /openai/v1/images/... */
   api?: 'deployment' | 'v1';
+  /** Sent as the `api-key` header. */
   apiKey?: string;
-  /** Entra ID bearer tokens (scope https://cognitiveservices.azure.com/.default). */
-  getToken?: TokenProvider;
-}
-
-export interface AzureLegacyProviderConfig {
-  kind: 'azure-legacy';
-  endpoint: string;
-  /** 2023-06-01-preview … 2023-10-01-preview */
-  apiVersion: string;
-  apiKey?: string;
-  getToken?: TokenProvider;
-  /** Upper bound on the whole submit-and-poll wait. Default 5 minutes. */
-  maxPollMs?: number;
 }
 
 export interface SandboxProviderConfig {
   kind: 'sandbox';
 }
 
-export type ProviderConfig =
-  | OpenAIProviderConfig
-  | CompatibleProviderConfig
-  | AzureProviderConfig
-  | AzureLegacyProviderConfig
-  | SandboxProviderConfig;
+export type ProviderConfig = OpenAIProviderConfig | AzureProviderConfig | SandboxProviderConfig;
 
 // ───────────────────────────── transport ─────────────────────────────
 
@@ -248,7 +201,7 @@ export interface ImageResult {
   usage?: Usage;
   images: GeneratedImage[];
   /** Calls that failed while others succeeded (fan-out). Empty when everything succeeded. */
-  errors: import('./errors.js').ImageError[];
+  errors: import('./errors/image-error.js').ImageError[];
   /** Settings that were dropped or adjusted, in words a user understands. */
   warnings: string[];
   /** Azure prompt filter results, as sent. */
@@ -261,7 +214,6 @@ export type ProgressEvent =
   | { type: 'request'; call: number; attempt: number }
   | { type: 'retry'; call: number; attempt: number; delayMs: number; reason: string }
   | { type: 'partial_image'; call: number; index: number; partialIndex: number; bytes: Uint8Array }
-  | { type: 'poll'; call: number; status: string; delayMs: number }
   | { type: 'download'; call: number; index: number }
   | { type: 'image'; index: number };
 
@@ -276,10 +228,13 @@ export interface ModelInfo {
 
 export interface ClientOptions {
   provider: ProviderConfig;
-  /** Required for every provider but the sandbox (which answers in-process). */
+  /**
+   * Required for every provider but the sandbox (which answers in process). `@brushwork/core/node`
+   * defaults it to a fetch transport.
+   */
   transport?: Transport;
-  /** Default: a timer-based sleep. n8n injects n8n-workflow's `sleep`. */
-  sleep?: Sleep;
+  /** Waits between retries. n8n injects n8n-workflow's `sleep`; `@brushwork/core/node` defaults to timers. */
+  sleep: Sleep;
   /** Retries after the first attempt. Default 2. */
   maxRetries?: number;
   /** Per-attempt timeout in ms. Default 600 000 (10 minutes). */

@@ -9,8 +9,8 @@ import {
   readRequestId,
   redactSecrets,
   shouldRetryHeader,
-} from '../src/classify.js';
-import { ImageError, TransportError } from '../src/errors.js';
+} from '../src/errors/index.js';
+import { ImageError, TransportError } from '../src/errors/image-error.js';
 import type { ProviderKind } from '../src/types.js';
 
 const NOW = Date.parse('2026-09-01T12:00:00Z');
@@ -144,7 +144,7 @@ describe('classifyResponse: OpenAI errors (reference §4)', () => {
       openaiError('Rate limit reached. Please try again in 1.5s.', 'requests', 'rate_limit_exceeded'),
     );
     expect(fromMessage.retryAfterMs).toBe(1500);
-    expect(fromMessage.message).toContain('wait 2 s');
+    expect(fromMessage.message).toContain('wait 1.5 s');
   });
 
   it('404 model_not_found for a retired model names the replacement', () => {
@@ -598,5 +598,67 @@ describe('classifyFailure', () => {
     expect(error.message).not.toContain('sk-abcdef1234567890');
     expect(JSON.stringify(error)).not.toContain('sk-abcdef');
     expect(inspect(error)).not.toContain('sk-abcdef');
+  });
+});
+
+describe('redaction: redact first, cut after; prefixes, fragments and percent-encoded forms of known secrets', () => {
+  // An Azure-style key (no sk- shape) and a token with characters that percent-encoding changes.
+  const AZURE_KEY = '9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+  const TOKEN = 'tok+en/Secret=Value+0123456789ab';
+  /** Every 8-character window of the secret that appears in the text (none may). */
+  const fragments = (text: string, secret: string) => {
+    const found: string[] = [];
+    for (let i = 0; i + 8 <= secret.length; i++)
+      if (text.includes(secret.slice(i, i + 8))) found.push(secret.slice(i, i + 8));
+    return found;
+  };
+  const everything = (error: ImageError) => `${error.message} ${JSON.stringify(error)} ${inspect(error)}`;
+
+  it('a key straddling the 400-character cut of the server message leaves no fragment', () => {
+    for (let offset = 380; offset <= 400; offset += 4) {
+      const message = `${'x'.repeat(offset)} ${AZURE_KEY} rest of the message`;
+      const error = classifyResponse({
+        status: 400,
+        headers: {},
+        body: JSON.stringify({ error: { message, code: 'bad' } }),
+        provider: 'azure',
+        secrets: [AZURE_KEY],
+      });
+      expect(fragments(everything(error), AZURE_KEY)).toEqual([]);
+    }
+  });
+
+  it('a key straddling the 200-character excerpt of a body that is not JSON leaves no fragment', () => {
+    const error = classifyResponse({
+      status: 502,
+      headers: {},
+      body: `${'y'.repeat(185)} ${AZURE_KEY} more text`,
+      provider: 'openai',
+      secrets: [AZURE_KEY],
+    });
+    expect(fragments(everything(error), AZURE_KEY)).toEqual([]);
+  });
+
+  it('a key straddling the 300-character cut of a failure message leaves no fragment', () => {
+    const error = classifyFailure(new Error(`${'z'.repeat(290)} ${AZURE_KEY}`), [AZURE_KEY]);
+    expect(fragments(everything(error), AZURE_KEY)).toEqual([]);
+  });
+
+  it('masks a prefix of a known secret (a host quoting the start of the key)', () => {
+    const text = redactSecrets(`Incorrect key ${AZURE_KEY.slice(0, 14)}… given`, [AZURE_KEY]);
+    expect(fragments(text, AZURE_KEY)).toEqual([]);
+    expect(text).toContain('***');
+  });
+
+  it('masks the percent-encoded form of a known secret', () => {
+    const text = redactSecrets(`GET /x?api=${encodeURIComponent(TOKEN)}&y=1`, [TOKEN]);
+    expect(text).not.toContain(encodeURIComponent(TOKEN).slice(0, 8));
+    expect(fragments(decodeURIComponent(text), TOKEN)).toEqual([]);
+  });
+
+  it('masks sk- keys after a percent-encoded separator, but not words that end in sk-', () => {
+    expect(redactSecrets('url?key%3Dsk-proj-ABCDEFGHIJKLMNOP')).toBe('url?key%3Dsk-***');
+    expect(redactSecrets('Bearer%20sk-proj-ABCDEFGHIJKLMNOP')).not.toContain('ABCDEFGH');
+    expect(redactSecrets('a desk-lamp and a task-list')).toBe('a desk-lamp and a task-list');
   });
 });

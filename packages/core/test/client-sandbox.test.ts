@@ -1,7 +1,10 @@
+/** The sandbox through the core's own client: the offline twin must satisfy the real client end to end. */
 import { describe, expect, it } from 'vitest';
-import { createImageClient } from '../src/client.js';
-import { ImageError } from '../src/errors.js';
+import { ImageError } from '../src/errors/image-error.js';
+import { encodePng } from '../src/image/png.js';
+import { createImageClient } from '../src/node.js';
 import type { HttpRequest, ProgressEvent, Transport } from '../src/types.js';
+import { decode, testRaster } from './image-helpers.js';
 
 describe('createImageClient with the sandbox provider', () => {
   it('generates real images in-process, never touching the given transport', async () => {
@@ -26,6 +29,10 @@ describe('createImageClient with the sandbox provider', () => {
     ]);
     expect(result.usage?.totalTokens).toBeGreaterThan(0);
     expect(result.requestIds.length).toBeGreaterThan(0);
+    for (const image of result.images) {
+      const decoded = await decode(image.bytes);
+      expect([decoded.width, decoded.height]).toEqual([1024, 1536]);
+    }
   });
 
   it('fans out dall-e-3 and downloads URL results from the sandbox', async () => {
@@ -39,7 +46,7 @@ describe('createImageClient with the sandbox provider', () => {
       [0, 1792, 1024],
       [1, 1792, 1024],
     ]);
-    expect(result.images[0]?.revisedPrompt).toBeTruthy();
+    for (const image of result.images) expect(image.revisedPrompt).toMatch(/a red fox/);
     expect(events.filter((e) => e.type === 'download')).toHaveLength(2);
   });
 
@@ -69,10 +76,30 @@ describe('createImageClient with the sandbox provider', () => {
     expect(result.images[0]?.mimeType).toBe('image/webp');
   });
 
+  it('edits and streams partial images', async () => {
+    const events: ProgressEvent[] = [];
+    const result = await createImageClient({ provider: { kind: 'sandbox' } }).edit(
+      {
+        prompt: 'add snow',
+        model: 'gpt-image-2',
+        size: '256x256',
+        outputFormat: 'webp',
+        stream: true,
+        partialImages: 2,
+        images: [{ bytes: encodePng(testRaster(48, 48, false)) }],
+      },
+      { onProgress: (event) => events.push(event) },
+    );
+    expect(result.images).toHaveLength(1);
+    expect(result.images[0]?.mimeType).toBe('image/webp');
+    expect(events.filter((e) => e.type === 'partial_image')).toHaveLength(2);
+  });
+
   it('lists image models', async () => {
     const models = await createImageClient({ provider: { kind: 'sandbox' } }).listModels();
     expect(models.length).toBeGreaterThan(0);
     expect(models.every((m) => /^(dall-e-|gpt-image-|chatgpt-image)/.test(m.id))).toBe(true);
+    expect(models.map((m) => m.id)).toEqual(expect.arrayContaining(['gpt-image-2', 'dall-e-3']));
   });
 
   it('is deterministic', async () => {

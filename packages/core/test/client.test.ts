@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createImageClient } from '../src/client.js';
-import { ImageError, RESPONSE_TOO_LARGE, TransportError } from '../src/errors.js';
+import { createImageClient } from '../src/node.js';
+import { ImageError, RESPONSE_TOO_LARGE, TransportError } from '../src/errors/image-error.js';
 import type { ClientOptions, HttpRequest, ProgressEvent } from '../src/types.js';
 import { b64, fakePng, imagesBody, json, raw, recordingSleep, scripted, sse } from './scripted-transport.js';
 
@@ -527,50 +527,6 @@ describe('createImageClient: Azure', () => {
     expect(result.model).toBe('dall-e-3');
   });
 
-  it('Entra ID: fetches a bearer token per attempt and never leaks it', async () => {
-    const tokens: string[] = [];
-    const { transport, requests } = scripted([
-      new TransportError('network', 'reset', 'ECONNRESET'),
-      json(200, imagesBody([fakePng(4, 4)])),
-    ]);
-    const { sleep } = recordingSleep();
-    await createImageClient({
-      provider: {
-        kind: 'azure',
-        endpoint: 'https://res.openai.azure.com',
-        deployment: 'gpt-image-1',
-        apiVersion: '2025-04-01-preview',
-        getToken: async () => {
-          const token = `eyJtoken${tokens.length}`;
-          tokens.push(token);
-          return token;
-        },
-      },
-      transport,
-      sleep,
-    }).generate({ prompt: 'x' });
-    expect(requests.map((r) => r.headers.authorization)).toEqual(['Bearer eyJtoken0', 'Bearer eyJtoken1']);
-    expect(requests[0]?.headers['api-key']).toBeUndefined();
-  });
-
-  it('an unknown deployment model is sent as asked (no fan-out, no family rules)', async () => {
-    const { transport, requests } = scripted([json(200, imagesBody([fakePng(4, 4), fakePng(4, 4)]))]);
-    const result = await createImageClient({
-      provider: {
-        kind: 'azure',
-        endpoint: 'https://res.openai.azure.com',
-        deployment: 'd',
-        apiVersion: 'v',
-        apiKey: 'k',
-      },
-      transport,
-    }).generate({ prompt: 'x', n: 2, size: '999x999' });
-    expect(requests).toHaveLength(1);
-    expect(bodyOf(requests[0])).toEqual({ prompt: 'x', n: 2, size: '999x999' });
-    expect(result.images).toHaveLength(2);
-    expect(result.model).toBe('d');
-  });
-
   it('reports missing Azure settings before any call', async () => {
     const { transport, requests } = scripted([]);
     const error = await rejection(
@@ -581,105 +537,6 @@ describe('createImageClient: Azure', () => {
     expect(error.kind).toBe('invalid_request');
     expect(error.problems?.map((p) => p.field).sort()).toEqual(['apiKey', 'apiVersion', 'deployment']);
     expect(requests).toHaveLength(0);
-  });
-});
-
-describe('createImageClient: Azure legacy asynchronous DALL-E 2', () => {
-  const provider = {
-    kind: 'azure-legacy',
-    endpoint: 'https://res.openai.azure.com',
-    apiVersion: '2023-06-01-preview',
-    apiKey: 'azkey',
-  } as const;
-  const op = 'https://res.openai.azure.com/openai/operations/images/op-1?api-version=2023-06-01-preview';
-
-  it('submits, polls honouring retry-after, then downloads the result', async () => {
-    const clock = { now: 0 };
-    const { sleep, delays } = recordingSleep(clock);
-    const png = fakePng(512, 512);
-    const { transport, requests } = scripted([
-      raw(202, '{"id":"op-1","status":"notRunning"}', {
-        'operation-location': op,
-        'retry-after': '3',
-        'apim-request-id': 'sub-1',
-      }),
-      json(200, { id: 'op-1', status: 'running' }, { 'retry-after': '1' }),
-      json(200, {
-        id: 'op-1',
-        status: 'succeeded',
-        result: { created: 5, data: [{ url: 'https://dalleprod.blob.core.windows.net/x.png' }] },
-      }),
-      raw(200, png),
-    ]);
-    const events: ProgressEvent[] = [];
-    const result = await createImageClient({ provider, transport, sleep, now: () => clock.now }).generate(
-      { prompt: 'a lighthouse', size: '512x512' },
-      { onProgress: (e) => events.push(e) },
-    );
-    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([
-      'POST https://res.openai.azure.com/openai/images/generations:submit?api-version=2023-06-01-preview',
-      `GET ${op}`,
-      `GET ${op}`,
-      'GET https://dalleprod.blob.core.windows.net/x.png',
-    ]);
-    expect(bodyOf(requests[0])).toEqual({ prompt: 'a lighthouse', size: '512x512' });
-    expect(requests[1]?.headers['api-key']).toBe('azkey');
-    expect(requests[3]?.headers['api-key']).toBeUndefined();
-    expect(delays).toEqual([3000, 1000]);
-    expect(events.filter((e) => e.type === 'poll').map((e) => (e as { status: string }).status)).toEqual([
-      'notRunning',
-      'running',
-    ]);
-    expect(result.images[0]).toMatchObject({ width: 512, height: 512 });
-    expect(result.created).toBe(5);
-    expect(result.model).toBe('dall-e-2');
-    expect(result.requestIds).toEqual(['sub-1']);
-  });
-
-  it('gives up after maxPollMs with a timeout error', async () => {
-    const clock = { now: 0 };
-    const { sleep } = recordingSleep(clock);
-    const { transport } = scripted((request) =>
-      request.method === 'POST'
-        ? raw(202, '', { 'operation-location': op, 'retry-after': '10' })
-        : json(200, { status: 'running' }, { 'retry-after': '10' }),
-    );
-    const error = await rejection(
-      createImageClient({
-        provider: { ...provider, maxPollMs: 25_000 },
-        transport,
-        sleep,
-        now: () => clock.now,
-      }).generate({
-        prompt: 'x',
-      }),
-    );
-    expect(error.kind).toBe('timeout');
-    expect(clock.now).toBeLessThanOrEqual(25_000);
-  });
-
-  it('a failed operation becomes an error naming the reason', async () => {
-    const { transport } = scripted([
-      raw(202, '', { 'operation-location': op }),
-      json(200, {
-        status: 'failed',
-        error: { code: 'contentFilter', message: 'Your task failed as a result of our safety system.' },
-      }),
-    ]);
-    const error = await rejection(
-      createImageClient({ provider, transport, sleep: recordingSleep().sleep }).generate({ prompt: 'x' }),
-    );
-    expect(error.kind).toBe('content_policy');
-    expect(error.message).toContain('safety system');
-  });
-
-  it('does not send credentials to an operation-location on another host', async () => {
-    const { transport, requests } = scripted([raw(202, '', { 'operation-location': 'https://evil.example.com/op' })]);
-    const error = await rejection(
-      createImageClient({ provider, transport, sleep: recordingSleep().sleep }).generate({ prompt: 'x' }),
-    );
-    expect(error.kind).toBe('bad_response');
-    expect(requests).toHaveLength(1);
   });
 });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBase64, encodeBase64 } from '../src/base64.js';
-import { downloadImage } from '../src/download.js';
-import { ImageError } from '../src/errors.js';
-import { planCalls, runBounded } from '../src/fanout.js';
-import { timerSleep } from '../src/sleep.js';
+import { decodeBase64, encodeBase64 } from '../src/receive/base64.js';
+import { downloadImage } from '../src/receive/download.js';
+import { ImageError } from '../src/errors/image-error.js';
+import { planCalls, runBounded } from '../src/request/fanout.js';
+import { timerSleep } from '../src/transport/sleep.js';
 import { fakePng, raw, scripted } from './scripted-transport.js';
 
 describe('base64', () => {

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ImageError } from '../src/errors.js';
+import { ImageError } from '../src/errors/image-error.js';
 
 describe('ImageError', () => {
   it('serialises its details but never its cause', () => {

@@ -11,7 +11,8 @@ import {
   resolveFamily,
   retirementOf,
   supportsField,
-} from '../src/models.js';
+} from '../src/models/index.js';
+import { validateGenerate } from '../src/request/validate.js';
 import type { FamilyId } from '../src/types.js';
 
 describe('resolveFamily', () => {
@@ -68,44 +69,47 @@ describe('the capability table', () => {
     for (const family of FAMILIES) expect(familyById(family.id)).toBe(family);
   });
 
-  it('holds the reference rules', () => {
-    const d2 = familyById('dall-e-2');
-    const d3 = familyById('dall-e-3');
-    const gpt = familyById('gpt-image');
-    const gpt2 = familyById('gpt-image-2');
-    expect([d2, d3, gpt, gpt2].map((f) => f.maxPromptLength)).toEqual([1000, 4000, 32000, 32000]);
-    expect([d2, d3, gpt, gpt2].map((f) => f.maxN)).toEqual([10, 10, 10, 10]);
-    expect([d2, d3, gpt, gpt2].map((f) => f.maxImagesPerCall)).toEqual([10, 1, 10, 10]);
-    expect(d2.sizes).toEqual({ kind: 'list', values: ['256x256', '512x512', '1024x1024'] });
-    expect(d3.sizes).toEqual({ kind: 'list', values: ['1024x1024', '1792x1024', '1024x1792'] });
-    expect(gpt.sizes).toEqual({ kind: 'list', values: ['1024x1024', '1536x1024', '1024x1536', 'auto'] });
-    expect(gpt2.sizes).toMatchObject({
-      kind: 'free',
-      multipleOf: 16,
-      maxAspectRatio: 3,
-      maxWidth: 3840,
-      maxHeight: 2160,
-      experimentalAbovePixels: 2560 * 1440,
-      allowAuto: true,
-    });
-    expect(d2.qualities).toEqual(['standard']);
-    expect(d3.qualities).toEqual(['standard', 'hd']);
-    expect(gpt.qualities).toEqual(['low', 'medium', 'high', 'auto']);
-    expect(d3.styles).toEqual(['vivid', 'natural']);
-    expect(gpt2.styles).toEqual([]);
-    expect(d2.responseFormats).toEqual(['url', 'b64_json']);
-    expect(gpt2.responseFormats).toEqual([]);
-    expect(gpt2.backgrounds).toEqual(['transparent', 'opaque', 'auto']);
-    expect(gpt2.moderations).toEqual(['low', 'auto']);
-    expect(gpt2.outputFormats).toEqual(['png', 'jpeg', 'webp']);
-    expect(d3.outputFormats).toEqual([]);
-    expect([d2, d3, gpt, gpt2].map((f) => f.supportsStreaming)).toEqual([false, false, true, true]);
-    expect(gpt.maxPartialImages).toBe(3);
-    expect([d2, d3, gpt, gpt2].map((f) => f.supportsEdit)).toEqual([true, false, true, true]);
-    expect([d2, d3, gpt, gpt2].map((f) => f.maxEditImages)).toEqual([1, 0, 16, 16]);
-    expect(d3.defaults).toMatchObject({ size: '1024x1024', style: 'vivid', responseFormat: 'url' });
+  it('applies the reference rules to requests (prompt length, n per call, sizes, qualities, styles, edits)', () => {
+    const ok = (model: string, extra: Record<string, unknown> = {}) =>
+      validateGenerate({ prompt: 'p', model, ...extra }).ok;
+    // Prompt length: 1000 / 4000 / 32000 characters.
+    expect(ok('dall-e-2', { prompt: 'x'.repeat(1000) })).toBe(true);
+    expect(ok('dall-e-2', { prompt: 'x'.repeat(1001) })).toBe(false);
+    expect(ok('dall-e-3', { prompt: 'x'.repeat(4001) })).toBe(false);
+    expect(ok('gpt-image-2', { prompt: 'x'.repeat(32000) })).toBe(true);
+    // n up to 10 everywhere; DALL-E 3 makes one image per call (a warning says n is fanned out).
+    expect(ok('gpt-image-1.5', { n: 10 })).toBe(true);
+    const d3 = validateGenerate({ prompt: 'p', model: 'dall-e-3', n: 3 });
+    expect(d3.ok && d3.warnings.join()).toMatch(/3 calls/);
+    // Sizes: lists for DALL-E and GPT image, the free WxH rule for GPT image 2.
+    expect(ok('dall-e-2', { size: '512x512' })).toBe(true);
+    expect(ok('dall-e-3', { size: '512x512' })).toBe(false);
+    expect(ok('gpt-image-1', { size: '1792x1024' })).toBe(false);
+    expect(ok('gpt-image-2', { size: '2160x3840' })).toBe(true);
+    expect(ok('gpt-image-2', { size: '1000x1000' })).toBe(false);
+    expect(ok('gpt-image-2', { size: '3840x1024' })).toBe(false);
+    // Qualities and styles by family; GPT-only fields refused on DALL-E.
+    expect(ok('dall-e-3', { quality: 'hd', style: 'natural' })).toBe(true);
+    expect(ok('dall-e-2', { quality: 'hd' })).toBe(false);
+    expect(ok('gpt-image-2', { style: 'vivid' })).toBe(false);
+    expect(ok('dall-e-3', { outputFormat: 'webp' })).toBe(false);
+    expect(ok('gpt-image-2', { background: 'transparent', outputFormat: 'webp', moderation: 'low' })).toBe(true);
+    // Edits: DALL-E 3 cannot edit; DALL-E 2 takes PNG only.
+    expect(familyById('dall-e-3').supportsEdit).toBe(false);
     expect(EDIT_INPUT_RULES['dall-e-2']).toMatchObject({ imageTypes: ['image/png'], squareOnly: true });
-    expect(EDIT_INPUT_RULES['dall-e-3']).toBeUndefined();
+  });
+
+  it('warns above the experimental size the rule holds, and names that size', () => {
+    const at = validateGenerate({ prompt: 'p', model: 'gpt-image-2', size: '2560x1440' });
+    const above = validateGenerate({ prompt: 'p', model: 'gpt-image-2', size: '2576x1440' });
+    expect(at.ok && at.warnings).toEqual([]);
+    expect(above.ok && above.warnings.join()).toMatch(/above 2560x1440 pixels/);
+    const base = familyById('gpt-image-2');
+    if (base.sizes.kind !== 'free') throw new Error('free sizes expected');
+    const smaller = { ...base, sizes: { ...base.sizes, experimentalAbove: { width: 1536, height: 1024 } } };
+    const custom = validateGenerate({ prompt: 'p', model: 'gpt-image-2', size: '2048x1152' }, smaller);
+    expect(custom.ok && custom.warnings.join()).toMatch(/above 1536x1024 pixels/);
+    expect(describeSizes(smaller.sizes)).toContain('above 1536x1024 pixels is experimental');
   });
 
   it('has defaults each family itself accepts', () => {

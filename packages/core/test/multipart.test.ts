@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeMultipart, randomBoundary } from '../src/multipart.js';
+import { encodeMultipart, randomBoundary } from '../src/providers/multipart.js';
 
 describe('encodeMultipart', () => {
   it('encodes fields and files byte for byte', () => {

@@ -7,7 +7,7 @@ import {
   normalizeExtension,
   slugify,
   timestampForFileName,
-} from '../src/naming.js';
+} from '../src/image/file-name.js';
 
 const date = new Date(Date.UTC(2026, 7, 1, 14, 23, 5));
 

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ImageError } from '../src/errors.js';
+import { ImageError } from '../src/errors/image-error.js';
 import {
   addUsage,
   parseImagesBody,
   parseUsage,
   parseWithoutImageStrings,
   toGeneratedImage,
-} from '../src/parse-images.js';
+} from '../src/receive/parse-images.js';
 import { fakePng } from './scripted-transport.js';
 
 const enc = (value: unknown, space?: number) => new TextEncoder().encode(JSON.stringify(value, null, space));

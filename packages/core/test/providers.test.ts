@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { familyById } from '../src/models.js';
-import {
-  azureEndpoint,
-  buildAzureEdit,
-  buildAzureGenerate,
-  buildAzureLegacyPoll,
-  buildAzureLegacySubmit,
-  buildCompatibleEdit,
-  buildCompatibleGenerate,
-  buildCompatibleListModels,
-  buildOpenAIEdit,
-  buildOpenAIGenerate,
-  buildOpenAIListModels,
-  buildSandboxGenerate,
-  providerFor,
-  readOperation,
-} from '../src/providers/index.js';
+import { familyById } from '../src/models/index.js';
+import { azureEndpoint } from '../src/providers/azure.js';
+import { type BuildContext, providerFor } from '../src/providers/index.js';
 import { SANDBOX_BASE_URL } from '../src/sandbox/index.js';
-import type { EditRequest } from '../src/types.js';
+import type { EditRequest, ImageRequest, ProviderConfig } from '../src/types.js';
 import { fakePng } from './scripted-transport.js';
 
 const gptImage = familyById('gpt-image');
@@ -25,6 +11,13 @@ const dallE2 = familyById('dall-e-2');
 const dallE3 = familyById('dall-e-3');
 
 const json = (body: unknown) => JSON.parse(String(body));
+
+// The builders of the provider bound to a configuration, as the client calls them.
+const buildGenerate = (config: ProviderConfig, request: ImageRequest, ctx?: BuildContext) =>
+  providerFor(config).buildGenerate(request, ctx);
+const buildEdit = (config: ProviderConfig, request: EditRequest, ctx?: BuildContext) =>
+  providerFor(config).buildEdit(request, ctx);
+const buildListModels = (config: ProviderConfig) => providerFor(config).buildListModels?.();
 
 /** Parses multipart bytes back into parts (independent of the encoder). */
 function parseMultipart(body: Uint8Array, contentType: string) {
@@ -53,7 +46,7 @@ describe('OpenAI provider', () => {
   const config = { kind: 'openai', apiKey: 'sk-abc', organization: 'org-1', project: 'proj-1' } as const;
 
   it('builds the generation request: URL, headers, snake_case body', () => {
-    const request = buildOpenAIGenerate(
+    const request = buildGenerate(
       config,
       {
         prompt: 'a fox',
@@ -96,7 +89,7 @@ describe('OpenAI provider', () => {
   });
 
   it('handles base URLs with trailing slashes and adds stream fields', () => {
-    const request = buildOpenAIGenerate(
+    const request = buildGenerate(
       { kind: 'openai', apiKey: 'k', baseUrl: 'https://proxy.example.com/v1///' },
       { prompt: 'p', model: 'gpt-image-2', stream: true, partialImages: 2 },
       { family: familyById('gpt-image-2') },
@@ -113,28 +106,28 @@ describe('OpenAI provider', () => {
 
   it('asks DALL-E for b64_json unless the caller chose, and maps style', () => {
     const body = json(
-      buildOpenAIGenerate(config, { prompt: 'p', model: 'dall-e-3', style: 'natural' }, { family: dallE3 }).body,
+      buildGenerate(config, { prompt: 'p', model: 'dall-e-3', style: 'natural' }, { family: dallE3 }).body,
     );
     expect(body).toEqual({ prompt: 'p', model: 'dall-e-3', style: 'natural', response_format: 'b64_json' });
     const url = json(
-      buildOpenAIGenerate(config, { prompt: 'p', model: 'dall-e-3', responseFormat: 'url' }, { family: dallE3 }).body,
+      buildGenerate(config, { prompt: 'p', model: 'dall-e-3', responseFormat: 'url' }, { family: dallE3 }).body,
     );
     expect(url.response_format).toBe('url');
   });
 
   it('passes response_format through for unknown models', () => {
-    expect(json(buildOpenAIGenerate(config, { prompt: 'p', model: 'flux' }).body)).toEqual({
+    expect(json(buildGenerate(config, { prompt: 'p', model: 'flux' }).body)).toEqual({
       prompt: 'p',
       model: 'flux',
     });
-    expect(json(buildOpenAIGenerate(config, { prompt: 'p', model: 'flux', responseFormat: 'url' }).body)).toEqual({
+    expect(json(buildGenerate(config, { prompt: 'p', model: 'flux', responseFormat: 'url' }).body)).toEqual({
       prompt: 'p',
       model: 'flux',
       response_format: 'url',
     });
     // An unknown id that looks like a GPT image model still never gets response_format.
     expect(
-      json(buildOpenAIGenerate(config, { prompt: 'p', model: 'gpt-image-9', responseFormat: 'url' }).body),
+      json(buildGenerate(config, { prompt: 'p', model: 'gpt-image-9', responseFormat: 'url' }).body),
     ).not.toHaveProperty('response_format');
   });
 
@@ -151,7 +144,7 @@ describe('OpenAI provider', () => {
       size: '1024x1024',
       n: 1,
     };
-    const request = buildOpenAIEdit(config, edit, { family: gptImage, boundary: 'test-boundary-123' });
+    const request = buildEdit(config, edit, { family: gptImage, boundary: 'test-boundary-123' });
     expect(request.url).toBe('https://api.openai.com/v1/images/edits');
     expect(request.headers['content-type']).toBe('multipart/form-data; boundary=test-boundary-123');
     expect(request.headers.authorization).toBe('Bearer sk-abc');
@@ -179,7 +172,7 @@ describe('OpenAI provider', () => {
   });
 
   it('sends one `image` for DALL-E 2 edits, with response_format', () => {
-    const request = buildOpenAIEdit(
+    const request = buildEdit(
       config,
       { prompt: 'p', model: 'dall-e-2', images: [{ bytes: fakePng(256, 256) }] },
       { family: dallE2, boundary: 'b' },
@@ -190,7 +183,7 @@ describe('OpenAI provider', () => {
   });
 
   it('lists models with GET /models', () => {
-    expect(buildOpenAIListModels(config)).toEqual({
+    expect(buildListModels(config)).toEqual({
       method: 'GET',
       url: 'https://api.openai.com/v1/models',
       headers: {
@@ -200,37 +193,6 @@ describe('OpenAI provider', () => {
         accept: 'application/json',
       },
     });
-  });
-});
-
-describe('compatible provider', () => {
-  it('uses the base URL, the optional key and extra headers (lower-cased)', () => {
-    const config = {
-      kind: 'compatible',
-      baseUrl: 'http://localhost:8080/v1/',
-      apiKey: 'local-key',
-      headers: { 'X-Tenant': 't1', 'Content-Type': 'text/plain' },
-    } as const;
-    const request = buildCompatibleGenerate(config, { prompt: 'p', model: 'dall-e-2' }, { family: dallE2 });
-    expect(request.url).toBe('http://localhost:8080/v1/images/generations');
-    expect(request.headers).toEqual({
-      'x-tenant': 't1',
-      authorization: 'Bearer local-key',
-      'content-type': 'application/json',
-      accept: 'application/json',
-    });
-    expect(buildCompatibleListModels(config).url).toBe('http://localhost:8080/v1/models');
-    const edit = buildCompatibleEdit(config, { prompt: 'p', images: [{ bytes: fakePng(8, 8) }] }, { boundary: 'x' });
-    expect(edit.url).toBe('http://localhost:8080/v1/images/edits');
-    expect(edit.headers['content-type']).toBe('multipart/form-data; boundary=x');
-  });
-
-  it('sends no authorization without a key', () => {
-    const request = buildCompatibleGenerate(
-      { kind: 'compatible', baseUrl: 'http://h/v1' },
-      { prompt: 'p', model: 'm' },
-    );
-    expect(request.headers.authorization).toBeUndefined();
   });
 });
 
@@ -244,7 +206,7 @@ describe('Azure provider', () => {
   } as const;
 
   it('deployment path: URL with api-version, api-key header, no model in the body', () => {
-    const request = buildAzureGenerate(
+    const request = buildGenerate(
       base,
       { prompt: 'p', model: 'gpt-image-1', size: '1024x1024', quality: 'low' },
       { family: gptImage },
@@ -260,12 +222,6 @@ describe('Azure provider', () => {
     expect(json(request.body)).toEqual({ prompt: 'p', size: '1024x1024', quality: 'low' });
   });
 
-  it('bearer token (Entra ID) replaces the api-key header', () => {
-    const request = buildAzureGenerate({ ...base, apiKey: undefined }, { prompt: 'p' }, { token: 'eyJ.tok' });
-    expect(request.headers.authorization).toBe('Bearer eyJ.tok');
-    expect(request.headers['api-key']).toBeUndefined();
-  });
-
   it('v1 path: deployment sent as model, api-version optional', () => {
     const v1 = {
       kind: 'azure',
@@ -274,15 +230,15 @@ describe('Azure provider', () => {
       api: 'v1',
       apiKey: 'k',
     } as const;
-    const request = buildAzureGenerate(v1, { prompt: 'p' }, { family: gptImage });
+    const request = buildGenerate(v1, { prompt: 'p' }, { family: gptImage });
     expect(request.url).toBe('https://res.openai.azure.com/openai/v1/images/generations');
     expect(json(request.body)).toEqual({ prompt: 'p', model: 'gpt-image-1' });
-    const preview = buildAzureGenerate({ ...v1, apiVersion: 'preview' }, { prompt: 'p' });
+    const preview = buildGenerate({ ...v1, apiVersion: 'preview' }, { prompt: 'p' });
     expect(preview.url).toBe('https://res.openai.azure.com/openai/v1/images/generations?api-version=preview');
   });
 
   it('edits on the deployment path', () => {
-    const request = buildAzureEdit(
+    const request = buildEdit(
       base,
       { prompt: 'p', images: [{ bytes: fakePng(8, 8) }] },
       { family: gptImage, boundary: 'bb' },
@@ -307,62 +263,9 @@ describe('Azure provider', () => {
   });
 });
 
-describe('Azure legacy provider', () => {
-  const config = {
-    kind: 'azure-legacy',
-    endpoint: 'https://res.openai.azure.com',
-    apiVersion: '2023-06-01-preview',
-    apiKey: 'k',
-  } as const;
-
-  it('submits to images/generations:submit with only the DALL-E 2 fields', () => {
-    const request = buildAzureLegacySubmit(config, {
-      prompt: 'p',
-      n: 2,
-      size: '512x512',
-      user: 'u',
-      model: 'dall-e-2',
-    });
-    expect(request.url).toBe(
-      'https://res.openai.azure.com/openai/images/generations:submit?api-version=2023-06-01-preview',
-    );
-    expect(request.headers).toEqual({ 'api-key': 'k', 'content-type': 'application/json', accept: 'application/json' });
-    expect(json(request.body)).toEqual({ prompt: 'p', n: 2, size: '512x512', user: 'u' });
-  });
-
-  it('polls the operation URL with the same credentials', () => {
-    const url = 'https://res.openai.azure.com/openai/operations/images/abc?api-version=2023-06-01-preview';
-    expect(buildAzureLegacyPoll(config, url)).toEqual({
-      method: 'GET',
-      url,
-      headers: { 'api-key': 'k', accept: 'application/json' },
-    });
-    const provider = providerFor(config);
-    expect(provider.operation?.isTrustedUrl(url)).toBe(true);
-    expect(provider.operation?.isTrustedUrl('https://elsewhere.example.com/op')).toBe(false);
-    expect(provider.operation?.maxPollMs).toBe(300_000);
-    expect(provider.buildEdit).toBeUndefined();
-  });
-
-  it('reads operation states', () => {
-    expect(readOperation({ status: 'notRunning' })).toEqual({ status: 'pending', raw: 'notRunning' });
-    expect(readOperation({ status: 'running' })).toEqual({ status: 'pending', raw: 'running' });
-    expect(readOperation({ status: 'succeeded', result: { data: [] } })).toEqual({
-      status: 'succeeded',
-      result: { data: [] },
-    });
-    const failed = readOperation({ status: 'failed', error: { code: 'x', message: 'broke' } });
-    expect(failed.status).toBe('failed');
-    expect(failed.status === 'failed' && failed.error.message).toContain('broke');
-    const canceled = readOperation({ status: 'canceled' });
-    expect(canceled.status === 'canceled' && canceled.error.kind).toBe('cancelled');
-    expect(() => readOperation('nope')).toThrow(/status/);
-  });
-});
-
 describe('sandbox provider', () => {
   it('speaks the OpenAI wire format to SANDBOX_BASE_URL without credentials', () => {
-    const request = buildSandboxGenerate({ prompt: 'p', model: 'gpt-image-2' });
+    const request = buildGenerate({ kind: 'sandbox' }, { prompt: 'p', model: 'gpt-image-2' });
     expect(request.url).toBe(`${SANDBOX_BASE_URL}/images/generations`);
     expect(request.headers).toEqual({ 'content-type': 'application/json', accept: 'application/json' });
     expect(json(request.body)).toEqual({ prompt: 'p', model: 'gpt-image-2' });
@@ -376,10 +279,15 @@ describe('sandbox provider', () => {
         .map((p) => p.field),
     ).toEqual(['apiKey']);
     expect(
-      providerFor({ kind: 'compatible', baseUrl: 'ftp://x' })
+      providerFor({ kind: 'openai', apiKey: 'k', baseUrl: 'ftp://x' })
         .configProblems()
         .map((p) => p.field),
     ).toEqual(['baseUrl']);
-    expect(() => providerFor({ kind: 'nope' } as never)).toThrow(/openai, compatible, azure/);
+    expect(
+      providerFor({ kind: 'azure', endpoint: 'https://r.openai.azure.com', deployment: 'd', apiVersion: 'v' })
+        .configProblems()
+        .map((p) => p.field),
+    ).toEqual(['apiKey']);
+    expect(() => providerFor({ kind: 'nope' } as never)).toThrow(/openai, azure or sandbox/);
   });
 });

@@ -2,9 +2,10 @@
 // (optionally in place), with the same results as the plain JSON.parse + Buffer.from path.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64, decodeBase64Bytes } from '../src/base64.js';
-import { BodyCollector, declaredBodyLength, isOwnBody, readWholeBody, releaseBytes } from '../src/body.js';
-import { parseImagesBody, parseImagesBodyDecoded } from '../src/parse-images.js';
+import { decodeBase64, decodeBase64Bytes } from '../src/receive/base64.js';
+import { BodyCollector, declaredBodyLength, readWholeBody } from '../src/receive/body.js';
+import { isOwnBody, releaseBytes } from '../src/receive/memory.js';
+import { parseImagesBody, parseImagesBodyDecoded } from '../src/receive/parse-images.js';
 
 const ascii = (text: string) => Buffer.from(text, 'latin1');
 

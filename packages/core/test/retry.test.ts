@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { classifyResponse } from '../src/classify.js';
-import { ImageError } from '../src/errors.js';
-import type { ImageErrorKind } from '../src/errors.js';
-import { backoffDelayMs, decideRetry, retryReason } from '../src/retry.js';
+import { classifyResponse } from '../src/errors/index.js';
+import { ImageError } from '../src/errors/image-error.js';
+import type { ImageErrorKind } from '../src/errors/image-error.js';
+import { backoffDelayMs, decideRetry, retryReason } from '../src/errors/retry.js';
 
 const NOW = Date.parse('2026-09-01T12:00:00Z');
 const zero = () => 0;

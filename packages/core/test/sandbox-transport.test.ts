@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBase64 } from '../src/base64.js';
-import { TransportError } from '../src/errors.js';
+import { decodeBase64 } from '../src/receive/base64.js';
+import { TransportError } from '../src/errors/image-error.js';
 import { encodePng } from '../src/image/png.js';
 import { readImageSize, sniffImageType } from '../src/image/sniff.js';
-import { encodeMultipart, type MultipartPart } from '../src/multipart.js';
+import { encodeMultipart, type MultipartPart } from '../src/providers/multipart.js';
 import { createSandboxTransport, SANDBOX_BASE_URL, sandboxTransport } from '../src/sandbox/index.js';
-import { createSseParser, type SseEvent } from '../src/sse.js';
+import { createSseParser, type SseEvent } from '../src/receive/sse.js';
 import type { HttpRequest, HttpResponse } from '../src/types.js';
 import { decode, meanAbsDiff, sameBytes, testRaster } from './image-helpers.js';
 

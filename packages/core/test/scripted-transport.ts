@@ -1,5 +1,5 @@
 /** Test support: a scripted in-memory Transport and tiny image fixtures (no network). */
-import { TransportError } from '../src/errors.js';
+import { TransportError } from '../src/errors/image-error.js';
 import type { HttpRequest, HttpResponse, Sleep, Transport } from '../src/types.js';
 
 /** A PNG header (signature + IHDR) that sniffs as PNG and reads as width × height, plus filler. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSseParser, parseSseStream, type SseEvent } from '../src/sse.js';
+import { createSseParser, parseSseStream, type SseEvent } from '../src/receive/sse.js';
 
 function parseAll(chunks: (string | Uint8Array)[]): SseEvent[] {
   const parser = createSseParser();

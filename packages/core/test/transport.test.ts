@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TransportError } from '../src/errors.js';
+import { TransportError } from '../src/errors/image-error.js';
 import { createFetchTransport } from '../src/transport/fetch.js';
 import { createGotTransport } from '../src/transport/got.js';
 import type { HttpRequest, Transport } from '../src/types.js';

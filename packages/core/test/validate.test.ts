@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ImageError } from '../src/errors.js';
-import { familyById, resolveFamily } from '../src/models.js';
-import {
-  editRequestSchema,
-  imageRequestSchema,
-  invalidRequestError,
-  validateEdit,
-  validateGenerate,
-} from '../src/validate.js';
+import { ImageError } from '../src/errors/image-error.js';
+import { familyById, resolveFamily } from '../src/models/index.js';
+import { editRequestSchema, imageRequestSchema } from '../src/request/schema.js';
+import { invalidRequestError, validateEdit, validateGenerate } from '../src/request/validate.js';
 import type { Problem } from '../src/types.js';
 
 function problemsOf(input: unknown): Problem[] {

@@ -9,13 +9,13 @@
  * honour it; `node dist/cli.js` started by hand does not need it to work.
  */
 import { homedir } from 'node:os';
+import { redactSecrets } from '@brushwork/core';
 import { createGotTransport } from '@brushwork/core/got';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { parseConfig } from './config.js';
 import { startHttpServer } from './http.js';
 import { createMemoryPacer, exposeGc } from './memory.js';
 import { createModelListCache } from './model-cache.js';
-import { redact } from './messages.js';
 import { createBrushworkServer, createServerSpendGuard, SERVER_VERSION } from './server.js';
 import type { SpendGuard } from './spend/index.js';
 
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     return;
   }
   const { config, notices } = outcome;
-  const log = (line: string) => process.stderr.write(`${redact(line, config.secrets)}\n`);
+  const log = (line: string) => process.stderr.write(`${redactSecrets(line, config.secrets)}\n`);
   let spend: SpendGuard;
   try {
     spend = await createServerSpendGuard(config);
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   if (config.transport === 'http') {
     const handle = await startHttpServer(config.http, () => createBrushworkServer(config, deps), log);
     log(
-      `brushwork-mcp ${SERVER_VERSION}: Streamable HTTP on ${handle.url}${config.http.token ? ' (bearer token required)' : ''}; images in ${config.outputDir}`,
+      `brushwork-mcp ${SERVER_VERSION}: Streamable HTTP on ${handle.url}${config.http.stateless ? ' (stateless: no sessions)' : ''}${config.http.token ? ' (bearer token required)' : ''}; images in ${config.outputDir}`,
     );
     const stop = () => {
       void handle.close().then(() => process.exit(0));

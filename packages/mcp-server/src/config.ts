@@ -24,6 +24,11 @@ export interface HttpOptions {
   maxSessionsPerClient: number;
   /** A session not used for this long is closed. */
   sessionIdleMs: number;
+  /**
+   * No sessions: every POST gets a fresh MCP server that ends with its answer, so any replica behind a
+   * load balancer can serve any request (http-stateless.ts).
+   */
+  stateless: boolean;
 }
 
 export interface ServerConfig {
@@ -67,6 +72,8 @@ export const DEFAULT_TASK_TTL_MS = 60 * 60_000;
 export const DEFAULT_HTTP_PORT = 3917;
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
 export const DEFAULT_AZURE_API_VERSION = '2025-04-01-preview';
+/** `--stateless` as an environment variable: 1 / true / yes, or 0 / false / no. */
+export const STATELESS_ENV = 'BRUSHWORK_HTTP_STATELESS';
 
 export interface ConfigContext {
   cwd: string;
@@ -138,6 +145,7 @@ export function helpText(): string {
     `  --http                                              serve Streamable HTTP instead of stdio`,
     `  --port N                                            HTTP port (default ${DEFAULT_HTTP_PORT})`,
     `  --host H                                            HTTP bind address (default ${DEFAULT_HTTP_HOST})`,
+    `  --${'stateless'.padEnd(20)} ${STATELESS_ENV.padEnd(30)} HTTP without sessions, for replicas behind a load balancer`,
     '  --help, --version',
     '',
     'Cost control (environment only; every call is logged to brushwork-ledger.jsonl in the output directory):',
@@ -148,145 +156,167 @@ export function helpText(): string {
   return lines.join('\n');
 }
 
-export function parseConfig(
+/** The flags parsed, with accessors that fall back to the environment (flags win). */
+interface SettingsReader {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  /** One setting, trimmed; undefined when empty. */
+  single(flag: SettingFlag): string | undefined;
+  /** A repeatable setting: the flags, else the environment variable split by `separator`. */
+  list(flag: SettingFlag, separator: string | RegExp): string[];
+}
+
+function envName(flag: SettingFlag): string {
+  return SETTINGS.find(([f]) => f === flag)![1];
+}
+
+/** argv parsed (or the parse error), read together with the environment. */
+function readSettings(
   env: Record<string, string | undefined>,
   argv: readonly string[],
-  context: ConfigContext,
-): ConfigOutcome {
+): SettingsReader | { error: string } {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean' },
     http: { type: 'boolean' },
     port: { type: 'string' },
     host: { type: 'string' },
+    stateless: { type: 'boolean' },
   };
   for (const [flag] of SETTINGS) options[flag] = { type: 'string', multiple: MULTI_FLAGS.has(flag) };
-
-  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  let values: SettingsReader['values'];
   try {
     values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     // parseArgs messages name the flag and never echo a value.
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { kind: 'error', errors: [`${message} (see --help)`] };
+    return { error: `${message} (see --help)` };
   }
-  if (values.help === true) return { kind: 'help', text: helpText() };
-  if (values.version === true) return { kind: 'version' };
-
-  const errors: string[] = [];
-  const notices: string[] = [];
-  const delimiter = context.pathDelimiter ?? (process.platform === 'win32' ? ';' : ':');
-
-  const single = (flag: SettingFlag): string | undefined => {
-    const fromFlag = values[flag];
-    const raw = typeof fromFlag === 'string' ? fromFlag : env[SETTINGS.find(([f]) => f === flag)![1]];
-    const trimmed = raw?.trim();
-    return trimmed ? trimmed : undefined;
+  return {
+    values,
+    single: (flag) => {
+      const fromFlag = values[flag];
+      const raw = typeof fromFlag === 'string' ? fromFlag : env[envName(flag)];
+      const trimmed = raw?.trim();
+      return trimmed ? trimmed : undefined;
+    },
+    list: (flag, separator) => {
+      const fromFlag = values[flag];
+      if (Array.isArray(fromFlag) && fromFlag.length > 0) return fromFlag.map(String).filter((v) => v.trim() !== '');
+      const raw = env[envName(flag)];
+      return raw
+        ? raw
+            .split(separator)
+            .map((v) => v.trim())
+            .filter((v) => v !== '')
+        : [];
+    },
   };
-  const list = (flag: SettingFlag, separator: string | RegExp): string[] => {
-    const fromFlag = values[flag];
-    if (Array.isArray(fromFlag) && fromFlag.length > 0) return fromFlag.map(String).filter((v) => v.trim() !== '');
-    const raw = env[SETTINGS.find(([f]) => f === flag)![1]];
-    return raw
-      ? raw
-          .split(separator)
-          .map((v) => v.trim())
-          .filter((v) => v !== '')
-      : [];
-  };
+}
 
-  const openaiKey = single('openai-api-key');
-  const azureKey = single('azure-api-key');
-  const azureEndpoint = single('azure-endpoint');
-  const httpToken = single('http-token');
-  const model = single('model');
-
-  // ── provider ──
-  let choice: ProviderChoice;
-  let sandboxReason: string | undefined;
-  const requested = single('provider')?.toLowerCase();
+/** The provider asked for, else inferred from the keys that are set; the sandbox says why it runs. */
+function chooseProvider(
+  settings: SettingsReader,
+  errors: string[],
+): { choice: ProviderChoice; sandboxReason?: string } {
+  const requested = settings.single('provider')?.toLowerCase();
   if (requested !== undefined && requested !== 'openai' && requested !== 'azure' && requested !== 'sandbox') {
     errors.push(`BRUSHWORK_PROVIDER / --provider must be one of openai, azure, sandbox (got "${requested}")`);
-    choice = 'sandbox';
-  } else if (requested) {
-    choice = requested as ProviderChoice;
-  } else if (azureEndpoint || azureKey) {
-    choice = 'azure';
-  } else if (openaiKey) {
-    choice = 'openai';
-  } else {
-    choice = 'sandbox';
-    sandboxReason =
-      'No API key found (OPENAI_API_KEY or AZURE_OPENAI_ENDPOINT + AZURE_OPENAI_API_KEY): running the offline sandbox, which draws placeholder images and calls no API.';
+    return { choice: 'sandbox', sandboxReason: SANDBOX_REQUESTED };
   }
-  if (choice === 'sandbox' && !sandboxReason) {
-    sandboxReason = 'BRUSHWORK_PROVIDER=sandbox: running the offline sandbox, which draws placeholder images.';
+  if (requested) {
+    const choice = requested as ProviderChoice;
+    return choice === 'sandbox' ? { choice, sandboxReason: SANDBOX_REQUESTED } : { choice };
   }
-
-  let provider: ProviderConfig = { kind: 'sandbox' };
-  if (choice === 'openai') {
-    const baseUrl = single('openai-base-url');
-    if (!openaiKey) errors.push('OPENAI_API_KEY is required when BRUSHWORK_PROVIDER is openai');
-    if (baseUrl) checkUrl('OPENAI_BASE_URL', baseUrl, errors);
-    provider = {
-      kind: 'openai',
-      apiKey: openaiKey ?? '',
-      ...(baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, '') } : {}),
-      ...(single('openai-org-id') ? { organization: single('openai-org-id') } : {}),
-      ...(single('openai-project-id') ? { project: single('openai-project-id') } : {}),
-    };
-  } else if (choice === 'azure') {
-    const deployment = single('azure-deployment');
-    if (!azureEndpoint)
-      errors.push('AZURE_OPENAI_ENDPOINT is required for Azure (e.g. https://RESOURCE.openai.azure.com)');
-    else checkUrl('AZURE_OPENAI_ENDPOINT', azureEndpoint, errors);
-    if (!azureKey) errors.push('AZURE_OPENAI_API_KEY is required for Azure');
-    if (!deployment && !model) {
-      errors.push('Azure needs AZURE_OPENAI_DEPLOYMENT (or BRUSHWORK_MODEL naming the deployment for the v1 API)');
-    }
-    provider = {
-      kind: 'azure',
-      endpoint: (azureEndpoint ?? '').replace(/\/+$/, ''),
-      apiKey: azureKey ?? '',
-      ...(deployment
-        ? {
-            api: 'deployment' as const,
-            deployment,
-            apiVersion: single('azure-api-version') ?? DEFAULT_AZURE_API_VERSION,
-          }
-        : { api: 'v1' as const, ...(single('azure-api-version') ? { apiVersion: single('azure-api-version') } : {}) }),
-    };
-  }
-
-  // ── files ──
-  const outputDir = absolute(single('output-dir') ?? resolve(context.homedir, 'brushwork-images'), context);
-  const inputDirs = list('input-dir', delimiter).map((dir) => absolute(dir, context));
-
-  /** A setting that must be a count (bytes: 700k, 1m; or a whole number above 0). */
-  const count = (flag: SettingFlag, fallback: number, bytes: boolean): number => {
-    const raw = single(flag);
-    if (raw === undefined) return fallback;
-    const parsed = bytes ? parseByteSize(raw) : /^\d+$/.test(raw) ? Number(raw) : undefined;
-    if (parsed !== undefined && (bytes || (parsed > 0 && Number.isSafeInteger(parsed)))) return parsed;
-    const env = SETTINGS.find(([f]) => f === flag)![1];
-    errors.push(
-      `${env} / --${flag} must be ${bytes ? 'a byte count such as 700000, 700k or 1m' : 'a whole number above 0'} (got "${raw}")`,
-    );
-    return fallback;
+  if (settings.single('azure-endpoint') || settings.single('azure-api-key')) return { choice: 'azure' };
+  if (settings.single('openai-api-key')) return { choice: 'openai' };
+  return {
+    choice: 'sandbox',
+    sandboxReason:
+      'No API key found (OPENAI_API_KEY or AZURE_OPENAI_ENDPOINT + AZURE_OPENAI_API_KEY): running the offline sandbox, which draws placeholder images and calls no API.',
   };
-  const maxInlineBytes = count('max-inline-bytes', DEFAULT_MAX_INLINE_BYTES, true);
-  const maxResourceBytes = count('max-resource-bytes', DEFAULT_MAX_RESOURCE_BYTES, true);
+}
 
-  let taskTtlMs = DEFAULT_TASK_TTL_MS;
-  const ttl = single('task-ttl');
-  if (ttl !== undefined) {
-    const parsed = parseDuration(ttl);
-    if (parsed === undefined || parsed === 0) {
-      errors.push(`BRUSHWORK_TASK_TTL / --task-ttl must be a duration such as 90s, 30m or 2h (got "${ttl}")`);
-    } else taskTtlMs = parsed;
+const SANDBOX_REQUESTED = 'BRUSHWORK_PROVIDER=sandbox: running the offline sandbox, which draws placeholder images.';
+
+function openaiConfig(settings: SettingsReader, errors: string[]): ProviderConfig {
+  const apiKey = settings.single('openai-api-key');
+  const baseUrl = settings.single('openai-base-url');
+  if (!apiKey) errors.push('OPENAI_API_KEY is required when BRUSHWORK_PROVIDER is openai');
+  if (baseUrl) checkUrl('OPENAI_BASE_URL', baseUrl, errors);
+  const organization = settings.single('openai-org-id');
+  const project = settings.single('openai-project-id');
+  return {
+    kind: 'openai',
+    apiKey: apiKey ?? '',
+    ...(baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, '') } : {}),
+    ...(organization ? { organization } : {}),
+    ...(project ? { project } : {}),
+  };
+}
+
+function azureConfig(settings: SettingsReader, errors: string[]): ProviderConfig {
+  const endpoint = settings.single('azure-endpoint');
+  const apiKey = settings.single('azure-api-key');
+  const deployment = settings.single('azure-deployment');
+  const apiVersion = settings.single('azure-api-version');
+  if (!endpoint) errors.push('AZURE_OPENAI_ENDPOINT is required for Azure (e.g. https://RESOURCE.openai.azure.com)');
+  else checkUrl('AZURE_OPENAI_ENDPOINT', endpoint, errors);
+  if (!apiKey) errors.push('AZURE_OPENAI_API_KEY is required for Azure');
+  if (!deployment && !settings.single('model')) {
+    errors.push('Azure needs AZURE_OPENAI_DEPLOYMENT (or BRUSHWORK_MODEL naming the deployment for the v1 API)');
   }
+  return {
+    kind: 'azure',
+    endpoint: (endpoint ?? '').replace(/\/+$/, ''),
+    apiKey: apiKey ?? '',
+    ...(deployment
+      ? { api: 'deployment' as const, deployment, apiVersion: apiVersion ?? DEFAULT_AZURE_API_VERSION }
+      : { api: 'v1' as const, ...(apiVersion ? { apiVersion } : {}) }),
+  };
+}
 
-  // ── transport ──
+function providerConfig(choice: ProviderChoice, settings: SettingsReader, errors: string[]): ProviderConfig {
+  if (choice === 'openai') return openaiConfig(settings, errors);
+  if (choice === 'azure') return azureConfig(settings, errors);
+  return { kind: 'sandbox' };
+}
+
+/** A setting that must be a count (bytes: 700k, 1m; or a whole number above 0). */
+function count(
+  settings: SettingsReader,
+  flag: SettingFlag,
+  fallback: number,
+  bytes: boolean,
+  errors: string[],
+): number {
+  const raw = settings.single(flag);
+  if (raw === undefined) return fallback;
+  const parsed = bytes ? parseByteSize(raw) : /^\d+$/.test(raw) ? Number(raw) : undefined;
+  if (parsed !== undefined && (bytes || (parsed > 0 && Number.isSafeInteger(parsed)))) return parsed;
+  errors.push(
+    `${envName(flag)} / --${flag} must be ${bytes ? 'a byte count such as 700000, 700k or 1m' : 'a whole number above 0'} (got "${raw}")`,
+  );
+  return fallback;
+}
+
+/** How long a finished task's result is kept. */
+function taskTtl(settings: SettingsReader, errors: string[]): number {
+  const ttl = settings.single('task-ttl');
+  if (ttl === undefined) return DEFAULT_TASK_TTL_MS;
+  const parsed = parseDuration(ttl);
+  if (parsed !== undefined && parsed > 0) return parsed;
+  errors.push(`BRUSHWORK_TASK_TTL / --task-ttl must be a duration such as 90s, 30m or 2h (got "${ttl}")`);
+  return DEFAULT_TASK_TTL_MS;
+}
+
+/** stdio or HTTP, and the HTTP options (port, host, token, allowed origins and hosts). */
+function transportOptions(
+  settings: SettingsReader,
+  env: Record<string, string | undefined>,
+  errors: string[],
+  notices: string[],
+): { transport: 'stdio' | 'http'; http: HttpOptions } {
+  const { values } = settings;
   const portRaw = typeof values.port === 'string' ? values.port : undefined;
   const hostRaw = typeof values.host === 'string' ? values.host.trim() : undefined;
   let port = DEFAULT_HTTP_PORT;
@@ -300,17 +330,55 @@ export function parseConfig(
     errors.push('--port and --host only apply with --http');
   }
   if (hostRaw !== undefined && hostRaw === '') errors.push('--host must not be empty');
+  const stateless = values.stateless === true || switchOn(env[STATELESS_ENV], STATELESS_ENV, errors);
+  if (transport === 'stdio' && values.stateless === true) errors.push('--stateless only applies with --http');
   const host = hostRaw || DEFAULT_HTTP_HOST;
-  if (transport === 'http' && !httpToken) {
+  const token = settings.single('http-token');
+  if (transport === 'http' && !token) {
     notices.push(
       isLoopback(host)
         ? `HTTP without BRUSHWORK_HTTP_TOKEN: any process on this machine can call the tools (spending your image quota) and read the saved images. Set BRUSHWORK_HTTP_TOKEN to require "Authorization: Bearer <token>".`
         : `Warning: serving HTTP on ${host} without BRUSHWORK_HTTP_TOKEN: anyone who can reach this port can spend your image quota and read the saved images.`,
     );
   }
-  const maxSessions = count('http-max-sessions', DEFAULT_HTTP_MAX_SESSIONS, false);
-  const maxSessionsPerClient = count('http-client-sessions', DEFAULT_HTTP_CLIENT_SESSIONS, false);
-  const sessionIdleMs = count('http-idle-seconds', DEFAULT_HTTP_IDLE_SECONDS, false) * 1000;
+  return {
+    transport,
+    http: {
+      port,
+      host,
+      ...(token ? { token } : {}),
+      allowedOrigins: settings.list('allowed-origin', ','),
+      allowedHosts: settings.list('allowed-host', ','),
+      maxSessions: count(settings, 'http-max-sessions', DEFAULT_HTTP_MAX_SESSIONS, false, errors),
+      maxSessionsPerClient: count(settings, 'http-client-sessions', DEFAULT_HTTP_CLIENT_SESSIONS, false, errors),
+      sessionIdleMs: count(settings, 'http-idle-seconds', DEFAULT_HTTP_IDLE_SECONDS, false, errors) * 1000,
+      stateless,
+    },
+  };
+}
+
+export function parseConfig(
+  env: Record<string, string | undefined>,
+  argv: readonly string[],
+  context: ConfigContext,
+): ConfigOutcome {
+  const settings = readSettings(env, argv);
+  if ('error' in settings) return { kind: 'error', errors: [settings.error] };
+  if (settings.values.help === true) return { kind: 'help', text: helpText() };
+  if (settings.values.version === true) return { kind: 'version' };
+
+  const errors: string[] = [];
+  const notices: string[] = [];
+  const delimiter = context.pathDelimiter ?? (process.platform === 'win32' ? ';' : ':');
+  const model = settings.single('model');
+  const { choice, sandboxReason } = chooseProvider(settings, errors);
+  const provider = providerConfig(choice, settings, errors);
+  const outputDir = absolute(settings.single('output-dir') ?? resolve(context.homedir, 'brushwork-images'), context);
+  const inputDirs = settings.list('input-dir', delimiter).map((dir) => absolute(dir, context));
+  const maxInlineBytes = count(settings, 'max-inline-bytes', DEFAULT_MAX_INLINE_BYTES, true, errors);
+  const maxResourceBytes = count(settings, 'max-resource-bytes', DEFAULT_MAX_RESOURCE_BYTES, true, errors);
+  const taskTtlMs = taskTtl(settings, errors);
+  const { transport, http } = transportOptions(settings, env, errors, notices);
 
   const spend = parseSpendConfig(env, context.cwd);
   if (!spend.ok) errors.push(...spend.errors);
@@ -318,7 +386,9 @@ export function parseConfig(
   if (errors.length > 0 || !spend.ok) return { kind: 'error', errors };
   if (sandboxReason) notices.push(sandboxReason);
 
-  const secrets = [openaiKey, azureKey, httpToken].filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  const secrets = [settings.single('openai-api-key'), settings.single('azure-api-key'), http.token].filter(
+    (s): s is string => typeof s === 'string' && s.length >= 4,
+  );
   return {
     kind: 'config',
     notices,
@@ -335,16 +405,7 @@ export function parseConfig(
       spend: spend.config,
       secrets,
       transport,
-      http: {
-        port,
-        host,
-        ...(httpToken ? { token: httpToken } : {}),
-        allowedOrigins: list('allowed-origin', ','),
-        allowedHosts: list('allowed-host', ','),
-        maxSessions,
-        maxSessionsPerClient,
-        sessionIdleMs,
-      },
+      http,
     },
   };
 }
@@ -367,6 +428,15 @@ function checkUrl(name: string, value: string, errors: string[]): void {
     errors.push(`${name} must use https (plain http only for localhost) (got "${url.protocol}//${url.host}")`);
   }
   if (url.username || url.password) errors.push(`${name} must not contain credentials`);
+}
+
+/** An on/off environment variable: 1, true, yes / 0, false, no (any case); unset or empty is off. */
+function switchOn(raw: string | undefined, name: string, errors: string[]): boolean {
+  const value = raw?.trim().toLowerCase() ?? '';
+  if (value === '' || value === '0' || value === 'false' || value === 'no') return false;
+  if (value === '1' || value === 'true' || value === 'yes') return true;
+  errors.push(`${name} must be 1 or 0 (got "${raw}")`);
+  return false;
 }
 
 /** 700000, 700k, 700kb, 1m, 1mb (decimal: k = 1000). Undefined when not a byte count. */

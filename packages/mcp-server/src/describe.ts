@@ -146,7 +146,5 @@ export function providerLabel(config: ServerConfig): string {
       return `Azure OpenAI (${config.provider.endpoint})`;
     case 'sandbox':
       return 'the offline sandbox (placeholder images, no API key configured)';
-    default:
-      return config.provider.kind;
   }
 }

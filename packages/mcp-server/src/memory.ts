@@ -11,7 +11,8 @@
  * freed and their memory reused at once. Waiting for a slow answer costs nothing; idle, it is off.
  *
  * It needs V8's gc function, which the CLI (an application, owning its process) exposes at start-up;
- * without it the pacer is a no-op.
+ * without it the pacer is a no-op. The core's own memory measures (ownership, in-place decoding, early
+ * release) are explained in one place: packages/core/src/receive/memory.ts.
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -42,7 +43,7 @@ export interface MemoryPacer {
 export interface PacerOptions {
   /** How often to look (default 20 ms). */
   intervalMs?: number;
-  /** Buffer bytes allocated since the last collection that make the next one worthwhile (default 2 MB). */
+  /** Buffer bytes allocated since the last collection that make the next one worthwhile (default 1 MB). */
   everyBytes?: number;
   /** Buffer bytes in use now (default: process.memoryUsage().arrayBuffers). */
   bufferBytes?: () => number;

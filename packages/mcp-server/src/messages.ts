@@ -1,34 +1,13 @@
 /**
  * Words for agents: ImageErrors and progress events turned into one actionable line each, in the tool's
- * snake_case field names, with every configured secret scrubbed. No stack traces.
+ * snake_case field names (the core speaks camelCase; the tools take the wire's snake_case). Secrets are
+ * scrubbed by the core's redactor wherever text leaves the server. No stack traces.
  */
-import { ImageError, type Problem, type ProgressEvent } from '@brushwork/core';
-
-/** The core speaks camelCase request fields; the tools take snake_case arguments. */
-const FIELD_NAMES: Record<string, string> = {
-  outputFormat: 'output_format',
-  outputCompression: 'output_compression',
-  partialImages: 'partial_images',
-  inputFidelity: 'input_fidelity',
-  responseFormat: 'response_format',
-};
-
-export function toToolFieldNames(text: string): string {
-  return text.replace(/\b(outputFormat|outputCompression|partialImages|inputFidelity|responseFormat)\b/g, (name) => {
-    return FIELD_NAMES[name] ?? name;
-  });
-}
-
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
-  // Anything that still looks like an OpenAI key (sk-…) is scrubbed too.
-  return out.replace(/\bsk-[A-Za-z0-9_-]{8,}/g, 'sk-[redacted]');
-}
+import { ImageError, type Problem, type ProgressEvent, toWireNames, waitText } from '@brushwork/core';
 
 function problemLine(problem: Problem): string {
-  const field = toToolFieldNames(problem.field);
-  const message = toToolFieldNames(problem.message);
+  const field = toWireNames(problem.field);
+  const message = toWireNames(problem.message);
   const allowed =
     problem.allowed && problem.allowed.length > 0 && !problem.allowed.every((value) => message.includes(value))
       ? ` (allowed: ${problem.allowed.join(', ')})`
@@ -36,16 +15,9 @@ function problemLine(problem: Problem): string {
   return `- ${field}: ${message}${allowed}`;
 }
 
-function seconds(ms: number): string {
-  const s = ms / 1000;
-  return s >= 10 ? String(Math.ceil(s)) : String(Math.round(s * 10) / 10);
-}
-
 const PROVIDER_NAMES: Record<string, string> = {
   openai: 'OpenAI',
-  compatible: 'the OpenAI-compatible host',
   azure: 'Azure OpenAI',
-  'azure-legacy': 'Azure OpenAI',
   sandbox: 'the sandbox',
 };
 
@@ -62,7 +34,7 @@ export function describeError(error: unknown, provider: string): string {
     return `Internal error in the Brushwork MCP server: ${first}`;
   }
   const who = PROVIDER_NAMES[provider] ?? provider;
-  const message = toToolFieldNames(error.message);
+  const message = toWireNames(error.message);
   const requestId = error.requestId ? ` (request id ${error.requestId})` : '';
   switch (error.kind) {
     case 'invalid_request': {
@@ -72,7 +44,7 @@ export function describeError(error: unknown, provider: string): string {
           ...error.problems.map(problemLine),
         ].join('\n');
       }
-      const param = error.param ? ` Field: ${toToolFieldNames(error.param)}.` : '';
+      const param = error.param ? ` Field: ${toWireNames(error.param)}.` : '';
       return `${who} rejected the request: ${message}${param}${requestId}`;
     }
     case 'authentication':
@@ -85,7 +57,7 @@ export function describeError(error: unknown, provider: string): string {
       return `Refused by the safety system: ${message} Rephrase the prompt (or change the input images) and try again; retrying the same request will be refused again.${requestId}`;
     case 'rate_limit':
       return error.retryAfterMs !== undefined
-        ? `Rate limited by ${who} (retries used up): wait ${seconds(error.retryAfterMs)} s and try again, or ask for fewer images.`
+        ? `Rate limited by ${who} (retries used up): wait ${waitText(error.retryAfterMs)} and try again, or ask for fewer images.`
         : `Rate limited by ${who} (retries used up): wait about a minute and try again, or ask for fewer images.`;
     case 'quota':
       return `Quota or billing limit reached at ${who}: ${message} This will not pass by waiting a few seconds; the account's billing or quota must change.`;
@@ -111,11 +83,9 @@ export function describeProgress(event: ProgressEvent, provider: string): string
         ? `Requesting from ${who} again (call ${event.call + 1}, attempt ${event.attempt})`
         : `Requesting from ${who} (call ${event.call + 1})`;
     case 'retry':
-      return `Waiting ${seconds(event.delayMs)} s before retrying call ${event.call + 1}: ${event.reason}`;
+      return `Waiting ${waitText(event.delayMs)} before retrying call ${event.call + 1}: ${event.reason}`;
     case 'partial_image':
       return `Partial image ${event.partialIndex + 1} received for image ${event.index + 1}`;
-    case 'poll':
-      return `Waiting for ${who}: status ${event.status}, checking again in ${seconds(event.delayMs)} s`;
     case 'download':
       return `Downloading image ${event.index + 1}`;
     case 'image':

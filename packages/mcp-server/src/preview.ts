@@ -113,8 +113,8 @@ async function previewOf(image: PreviewSource, budget: number): Promise<Preview 
 }
 
 /**
- * Previews for several images sharing one budget (base64 characters), an equal share each, made in
- * parallel (sharp works on its own threads).
+ * Previews for several images sharing one budget (base64 characters), an equal share each. Asked for
+ * together, made one at a time (PREVIEW_CONCURRENCY): see above.
  */
 export async function makePreviews(images: readonly PreviewSource[], budget: number): Promise<(Preview | undefined)[]> {
   if (images.length === 0) return [];

@@ -3,13 +3,21 @@
  * to the inline budget, a resource_link per file, a text summary and structuredContent matching
  * `imageOutputShape`.
  */
-import { type Cost, costFields, costText, detectProvenance, type ImageResult, releaseBytes } from '@brushwork/core';
+import {
+  type Cost,
+  costFields,
+  costText,
+  detectProvenance,
+  type ImageResult,
+  redactSecrets,
+  releaseBytes,
+} from '@brushwork/core';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ServerConfig } from './config.js';
 import { sandboxLine } from './describe.js';
 import { plannedFileNames, readSavedImage, removeFiles, resourceUri, type SavedFile, saveNewFile } from './files.js';
-import { describeError, redact } from './messages.js';
+import { describeError } from './messages.js';
 import { makePreviews } from './preview.js';
 import type { ProgressReporter } from './progress.js';
 
@@ -117,7 +125,7 @@ export async function deliverImages(result: ImageResult, context: DeliverContext
 
   const failed = result.errors.map((error) => ({
     indexes: error.indexes ?? [],
-    message: redact(describeError(error, result.provider), config.secrets),
+    message: redactSecrets(describeError(error, result.provider), config.secrets),
   }));
   const images = result.images.map((image, i) => ({
     index: image.index,
@@ -127,7 +135,7 @@ export async function deliverImages(result: ImageResult, context: DeliverContext
     width: image.width,
     height: image.height,
     bytes: image.bytes.byteLength,
-    ...(image.revisedPrompt ? { revisedPrompt: redact(image.revisedPrompt, config.secrets) } : {}),
+    ...(image.revisedPrompt ? { revisedPrompt: redactSecrets(image.revisedPrompt, config.secrets) } : {}),
     preview: false,
     ...(context.cost?.images[i] ? { cost: costFields(context.cost.images[i]) } : {}),
     // The bytes just written, byte for byte: what the file holds.
@@ -141,7 +149,7 @@ export async function deliverImages(result: ImageResult, context: DeliverContext
     ...(result.usage ? { usage: result.usage } : {}),
     ...(context.cost ? { cost: costFields(context.cost.cost) } : {}),
     sandbox: result.sandbox,
-    warnings: result.warnings.map((warning) => redact(warning, config.secrets)),
+    warnings: result.warnings.map((warning) => redactSecrets(warning, config.secrets)),
     failed,
   };
 
@@ -238,6 +246,6 @@ function summaryText(
 /** An isError tool result (with the sandbox line when it applies). */
 export function errorResult(message: string, config: ServerConfig): CallToolResult {
   const sandbox = sandboxLine(config);
-  const text = redact(sandbox ? `${message}\n${sandbox}` : message, config.secrets);
+  const text = redactSecrets(sandbox ? `${message}\n${sandbox}` : message, config.secrets);
   return { content: [{ type: 'text', text }], isError: true };
 }

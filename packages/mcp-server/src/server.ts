@@ -4,7 +4,8 @@
  * is injected, so tests run it against the sandbox or the fake upstream.
  */
 import { createRequire } from 'node:module';
-import { createImageClient, type ImageClient, type Transport } from '@brushwork/core';
+import type { ImageClient, Transport } from '@brushwork/core';
+import { createImageClient } from '@brushwork/core/node';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerConfig } from './config.js';
 import { modelContext } from './describe.js';
@@ -54,12 +55,15 @@ export function clientFor(config: ServerConfig, transport?: Transport): ImageCli
 export function createBrushworkServer(config: ServerConfig, deps: ServerDeps = {}): McpServer {
   if (!deps.spend && config.spend.pricesFile)
     throw new Error('BRUSHWORK_PRICES is set: create the spend guard with createServerSpendGuard(config)');
-  const tasks = new ImageTaskStore({ ttlMs: config.taskTtlMs });
+  // Tasks live in this process until they expire: with --stateless (one server per request, any replica)
+  // they could not be found again, so a stateless server offers plain calls only.
+  const tasks = config.http.stateless ? undefined : new ImageTaskStore({ ttlMs: config.taskTtlMs });
   const server = new McpServer(
     { name: SERVER_NAME, title: 'Brushwork images', version: SERVER_VERSION },
     {
-      taskStore: tasks,
-      capabilities: { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
+      ...(tasks
+        ? { taskStore: tasks, capabilities: { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } } }
+        : {}),
       instructions:
         'Brushwork generates and edits images. generate_image saves full-resolution files and returns small previews plus resource links; pass those paths or brushwork://images/ URIs to edit_image. list_models shows which models the key can use.',
     },
@@ -75,15 +79,15 @@ export function createBrushworkServer(config: ServerConfig, deps: ServerDeps = {
       if (server.isConnected()) server.sendResourceListChanged();
     },
     spend: deps.spend ?? createSpendGuard({ dir: config.outputDir, config: config.spend }),
-    tasks,
+    ...(tasks ? { tasks } : {}),
   };
   registerGenerateImage(server, context);
   registerEditImage(server, context);
   registerEstimateCost(server, context);
   registerListModels(server, context);
-  answerPlainCallsAtOnce(server);
+  if (tasks) answerPlainCallsAtOnce(server);
   registerImageResources(server, config);
   registerViewer(server);
-  server.server.onclose = () => tasks.close();
+  if (tasks) server.server.onclose = () => tasks.close();
   return server;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type ConfigOutcome,
   DEFAULT_MAX_INLINE_BYTES,
+  helpText,
   parseByteSize,
   parseDuration,
   parseConfig,
@@ -173,8 +174,23 @@ describe('files and transport settings', () => {
       maxSessions: 64,
       maxSessionsPerClient: 16,
       sessionIdleMs: 300_000,
+      stateless: false,
     });
     expect(c.secrets).toContain('tok-123456');
+  });
+
+  it('turns on stateless HTTP with --stateless or BRUSHWORK_HTTP_STATELESS (issue 11)', () => {
+    expect(config({}, ['--http']).http.stateless).toBe(false);
+    expect(config({}, ['--http', '--stateless']).http.stateless).toBe(true);
+    expect(config({ BRUSHWORK_HTTP_STATELESS: '1' }, ['--http']).http.stateless).toBe(true);
+    expect(config({ BRUSHWORK_HTTP_STATELESS: 'TRUE' }, ['--http']).http.stateless).toBe(true);
+    expect(config({ BRUSHWORK_HTTP_STATELESS: '0' }, ['--http']).http.stateless).toBe(false);
+    expect(config({ BRUSHWORK_HTTP_STATELESS: '' }, ['--http']).http.stateless).toBe(false);
+    expect(errors({ BRUSHWORK_HTTP_STATELESS: 'maybe' }, ['--http']).join()).toMatch(
+      /BRUSHWORK_HTTP_STATELESS must be 1 or 0/,
+    );
+    expect(errors({}, ['--stateless']).join()).toMatch(/--stateless only applies with --http/);
+    expect(helpText()).toMatch(/--stateless\s+BRUSHWORK_HTTP_STATELESS/);
   });
 
   it('warns when serving HTTP beyond loopback without a token', () => {

@@ -33,6 +33,7 @@ describe('server.json (MCP registry)', () => {
       'BRUSHWORK_HTTP_MAX_SESSIONS',
       'BRUSHWORK_HTTP_CLIENT_SESSIONS',
       'BRUSHWORK_HTTP_IDLE_SECONDS',
+      'BRUSHWORK_HTTP_STATELESS',
     ];
     for (const name of read.filter((n) => !httpOnly.includes(n))) {
       expect(documented).toContain(name);

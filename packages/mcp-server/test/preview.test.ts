@@ -41,7 +41,12 @@ describe('makePreview', () => {
     expect(preview!.width).toBeLessThan(768);
   });
 
-  it('gives up (undefined) when nothing fits or the bytes are not an image', async () => {
+  it('gives up (undefined) when even the smallest, lowest-quality try does not fit', async () => {
+    // Above the 200-character floor, so the encoder really runs and every size is tried.
+    expect(await makePreview(await noisyPng(512, 512), 400)).toBeUndefined();
+  });
+
+  it('gives up (undefined) at once below a 200-character budget or when the bytes are not an image', async () => {
     expect(await makePreview(await noisyPng(512, 512), 150)).toBeUndefined();
     expect(await makePreview(new Uint8Array([1, 2, 3]), 700_000)).toBeUndefined();
   });

@@ -36,6 +36,22 @@ describe('tools/list', () => {
     });
   });
 
+  it('offers no tasks when stateless (a task could not be found again on another request or replica)', async () => {
+    harness = await startHarness({}, ['--http', '--stateless']);
+    const { tools } = await harness.client.listTools();
+    expect(tools.map((t) => t.execution?.taskSupport ?? 'forbidden')).toEqual([
+      'forbidden',
+      'forbidden',
+      'forbidden',
+      'forbidden',
+    ]);
+    expect(harness.client.getServerCapabilities()?.tasks).toBeUndefined();
+    expect(tools.find((t) => t.name === 'generate_image')?._meta).toMatchObject({ ui: expect.anything() });
+    const result = await call(harness, 'generate_image', { prompt: 'a quick fox' });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ images: [expect.anything()] });
+  });
+
   it('answers a plain call directly: no task is left behind', async () => {
     harness = await startHarness();
     const result = await call(harness, 'generate_image', { prompt: 'a quick fox' });

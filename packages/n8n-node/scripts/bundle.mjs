@@ -1,6 +1,7 @@
 // Bundles each node and credential entry to CommonJS in dist/ with @brushwork/core inlined (the
 // package ships no runtime dependencies; n8n-workflow is the peer n8n provides), and copies the icons
-// and the codex file next to them. Run from this package: `pnpm run bundle`.
+// and the codex file next to them. Run from this package: `pnpm run bundle`. Nothing is patched: the
+// node imports `@brushwork/core` (no timers, no global fetch) and passes its own transport and sleep.
 import { cp, mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,20 +27,6 @@ const nodeEntries = (await filesUnder(join(root, 'nodes'), '.node.ts')).filter((
 });
 const credentialEntries = await filesUnder(join(root, 'credentials'), '.credentials.ts');
 
-// The core's timer sleep and fetch transport are defaults the node never uses (it injects n8n-workflow's
-// sleep and a transport on n8n's helpers): swap them for stubs so no timer or global fetch ships.
-const CORE_DEFAULTS = /^\.\.?\/(?:sleep|transport\/fetch)\.js$/;
-const coreDefaultsStub = {
-  name: 'core-defaults-stub',
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: CORE_DEFAULTS }, (args) =>
-      /[\\/]core[\\/](?:dist|src)[\\/]/.test(args.importer)
-        ? { path: join(root, 'scripts/stubs/core-timers.mjs') }
-        : undefined,
-    );
-  },
-};
-
 await rm(dist, { recursive: true, force: true });
 await build({
   entryPoints: [...nodeEntries, ...credentialEntries],
@@ -50,7 +37,6 @@ await build({
   format: 'cjs',
   target: 'node20',
   external: ['n8n-workflow'],
-  plugins: [coreDefaultsStub],
   // Bundled libraries (zod) keep a little state on globalThis; give them a module-local object instead.
   define: { globalThis: '__brushworkGlobals' },
   banner: { js: 'var __brushworkGlobals = { Buffer: Buffer };' },

@@ -126,3 +126,11 @@ function webpSize(b: Uint8Array): ImageDimensions | undefined {
   }
   return undefined;
 }
+
+const TYPE_NAMES: Readonly<Record<string, string>> = { png: 'PNG', jpeg: 'JPEG', webp: 'WebP' };
+
+/** How people name an image type: 'image/png' or 'png' → PNG, 'image/jpeg' or 'jpeg' → JPEG, WebP. */
+export function imageTypeName(type: ImageMimeType | 'png' | 'jpeg' | 'webp'): string {
+  const format = type.replace(/^image\//, '');
+  return TYPE_NAMES[format] ?? format.toUpperCase();
+}

@@ -3,9 +3,9 @@
  * - deployment (default): {endpoint}/openai/deployments/{deployment}/images/{op}?api-version=V, no
  *   `model` in the body (the deployment picks the model);
  * - v1: {endpoint}/openai/v1/images/{op}[?api-version=V], the deployment sent as `model`.
- * Auth: `api-key: KEY`, or `Authorization: Bearer <Entra ID token>` from `getToken`.
+ * Auth: `api-key: KEY`.
  */
-import { resolveFamily } from '../models.js';
+import { resolveFamily } from '../models/index.js';
 import type { AzureProviderConfig, EditRequest, ImageRequest, ModelInfo, Problem } from '../types.js';
 import type { Provider } from './provider.js';
 import {
@@ -16,18 +16,16 @@ import {
   multipartPost,
   trimBase,
   type WireRequest,
-} from './wire.js';
+} from './encode.js';
 
 /** The resource endpoint without trailing slashes or a pasted `/openai` or `/openai/v1` suffix. */
 export function azureEndpoint(endpoint: string): string {
   return trimBase(endpoint).replace(/\/openai(\/v1)?$/i, '');
 }
 
-/** `api-key` when a key is configured, else the bearer token (Entra ID) from the context. */
-export function azureAuthHeaders(config: { apiKey?: string }, ctx: BuildContext): Record<string, string> {
-  if (ctx.token) return { authorization: `Bearer ${ctx.token}` };
-  if (config.apiKey) return { 'api-key': config.apiKey };
-  return {};
+/** The auth header: `api-key` (the one place to add an injected Entra ID token source later). */
+function azureAuthHeaders(config: AzureProviderConfig): Record<string, string> {
+  return config.apiKey ? { 'api-key': config.apiKey } : {};
 }
 
 function isV1(config: AzureProviderConfig): boolean {
@@ -55,34 +53,23 @@ export function buildAzureGenerate(
   ctx: BuildContext = {},
 ): WireRequest {
   const body = generateBody(request, { model: wireModel(config, request), family: ctx.family });
-  return jsonPost(azureImagesUrl(config, 'generations'), azureAuthHeaders(config, ctx), body, request.stream);
+  return jsonPost(azureImagesUrl(config, 'generations'), azureAuthHeaders(config), body, request.stream);
 }
 
 export function buildAzureEdit(config: AzureProviderConfig, request: EditRequest, ctx: BuildContext = {}): WireRequest {
   const parts = editParts(request, { model: wireModel(config, request), family: ctx.family });
-  return multipartPost(
-    azureImagesUrl(config, 'edits'),
-    azureAuthHeaders(config, ctx),
-    parts,
-    ctx.boundary,
-    request.stream,
-  );
-}
-
-/** The Azure endpoint must be an http(s) URL (both Azure providers). */
-export function azureEndpointProblems(endpoint: unknown): Problem[] {
-  if (typeof endpoint === 'string' && /^https?:\/\//i.test(endpoint)) return [];
-  return [
-    {
-      field: 'endpoint',
-      value: endpoint,
-      message: 'endpoint is required for Azure OpenAI, e.g. https://RESOURCE.openai.azure.com',
-    },
-  ];
+  return multipartPost(azureImagesUrl(config, 'edits'), azureAuthHeaders(config), parts, ctx.boundary, request.stream);
 }
 
 export function azureConfigProblems(config: AzureProviderConfig): Problem[] {
-  const problems: Problem[] = azureEndpointProblems(config.endpoint);
+  const problems: Problem[] = [];
+  if (typeof config.endpoint !== 'string' || !/^https?:\/\//i.test(config.endpoint)) {
+    problems.push({
+      field: 'endpoint',
+      value: config.endpoint,
+      message: 'endpoint is required for Azure OpenAI, e.g. https://RESOURCE.openai.azure.com',
+    });
+  }
   if (config.api !== undefined && config.api !== 'deployment' && config.api !== 'v1') {
     problems.push({
       field: 'api',
@@ -103,8 +90,8 @@ export function azureConfigProblems(config: AzureProviderConfig): Problem[] {
       });
     }
   }
-  if (!config.apiKey && !config.getToken) {
-    problems.push({ field: 'apiKey', message: 'Azure OpenAI needs an apiKey or a getToken function (Entra ID).' });
+  if (!config.apiKey) {
+    problems.push({ field: 'apiKey', message: 'Azure OpenAI needs an apiKey.' });
   }
   return problems;
 }
@@ -118,8 +105,10 @@ function v1ModelProblems(config: AzureProviderConfig, request: ImageRequest): Pr
 }
 
 export function azureProvider(config: AzureProviderConfig): Provider {
-  const provider: Provider = {
+  return {
     kind: 'azure',
+    // The deployment picks the model (v1: the deployment is the model): no default is filled in.
+    fillsDefaultModel: false,
     configProblems: () => azureConfigProblems(config),
     // Deployment URLs: the family comes from the request's model when given, else unknown (the deployment picks).
     familyFor: (request) => resolveFamily(isV1(config) ? (request.model ?? config.deployment) : request.model),
@@ -134,7 +123,4 @@ export function azureProvider(config: AzureProviderConfig): Provider {
       return [family ? { id: config.deployment, family: family.id } : { id: config.deployment }];
     },
   };
-  const getToken = config.getToken;
-  if (getToken) provider.token = (signal) => getToken(signal);
-  return provider;
 }

@@ -1,3 +1,9 @@
+/**
+ * sandbox/: the offline upstream. An in-process Transport that answers the OpenAI Images wire format
+ * (generations, edits, models, URL downloads) with real images rendered offline; validation is the
+ * core's own (request/), errors come back in the API's JSON shape (`api-shapes.ts`). May import
+ * `types.ts`, `models/`, `request/`, `image/`, `receive/`, `errors/`. No network, no timers.
+ */
 export {
   createSandboxTransport,
   SANDBOX_BASE_URL,

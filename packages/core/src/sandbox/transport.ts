@@ -4,13 +4,13 @@
  * core's own (models.ts, validate.ts); errors come back in the API's JSON shape. No network, no
  * timers, no Node-only APIs: it runs wherever the core runs, n8n's sandbox included.
  */
-import { encodeBase64 } from '../base64.js';
-import { concatChunks } from '../body.js';
-import { RESPONSE_TOO_LARGE, TransportError } from '../errors.js';
+import { encodeBase64 } from '../receive/base64.js';
+import { concatChunks } from '../receive/body.js';
+import { cancelledTransportError, RESPONSE_TOO_LARGE, TransportError } from '../errors/image-error.js';
 import { readImageSize } from '../image/sniff.js';
-import { resolveFamily } from '../models.js';
+import { isGptImageFamily, resolveFamily } from '../models/index.js';
 import type { HttpRequest, HttpResponse, InputImage, ModelFamily, OutputFormat, Transport } from '../types.js';
-import { validateEdit, validateGenerate } from '../validate.js';
+import { validateEdit, validateGenerate } from '../request/validate.js';
 import { FileStore } from './file-store.js';
 import { hashBytes, hashString } from './hash.js';
 import { multipartBoundary, type ParsedPart, parseMultipart, partText } from './multipart-parse.js';
@@ -21,12 +21,11 @@ import {
   EDIT_PARAMS,
   GENERATE_PARAMS,
   imageTokens,
-  isGptFamily,
   revisePrompt,
   type UsageBody,
   usageFor,
   validationError,
-} from './wire.js';
+} from './api-shapes.js';
 
 /** Where the sandbox lives. `.invalid` is reserved (RFC 2606): nothing real can ever answer there. */
 export const SANDBOX_BASE_URL = 'https://sandbox.brushwork.invalid/v1';
@@ -66,7 +65,7 @@ const decoder = new TextDecoder();
 const SSE_CHUNK = 64 * 1024;
 
 function cancelled(): TransportError {
-  return new TransportError('cancelled', 'The request was cancelled', 'ABORT_ERR');
+  return cancelledTransportError('ABORT_ERR');
 }
 
 export function createSandboxTransport(options: SandboxTransportOptions = {}): Transport {
@@ -253,7 +252,7 @@ function plan(input: Input, edit: boolean, defaultModel: string): Plan | { statu
       ),
     };
   }
-  const gpt = isGptFamily(family);
+  const gpt = isGptImageFamily(family);
   let size = request.size ?? family.defaults.size;
   if (size === 'auto') size = '1024x1024';
   const [w, h] = size.split('x').map(Number) as [number, number];
@@ -303,7 +302,7 @@ function render(p: Plan, index: number, partial?: { index: number; total: number
 const MIME: Record<OutputFormat, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
 
 function respond(ctx: HandlerContext, p: Plan, eventPrefix: 'image_generation' | 'image_edit'): Reply {
-  const gpt = isGptFamily(p.family);
+  const gpt = isGptImageFamily(p.family);
   const usage = (images: number): UsageBody =>
     usageFor({
       prompt: p.prompt,
@@ -481,7 +480,7 @@ function handleEdit(ctx: HandlerContext): Reply {
   }
   p.seed = seed;
   p.label = 'EDIT';
-  if (isGptFamily(p.family)) p.inputImageTokens = tokens;
+  if (isGptImageFamily(p.family)) p.inputImageTokens = tokens;
   return respond(ctx, p, 'image_edit');
 }
 

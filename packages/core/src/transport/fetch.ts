@@ -3,8 +3,9 @@
  * redirects followed (any status is a response), per-attempt timeout, AbortSignal, response size cap,
  * optional streaming.
  */
-import { BodyCollector, declaredBodyLength } from '../body.js';
-import { responseTooLarge, TransportError } from '../errors.js';
+import { BodyCollector, declaredBodyLength } from '../receive/body.js';
+import { errorChain } from '../errors/cause-chain.js';
+import { cancelledTransportError, responseTooLarge, TransportError } from '../errors/image-error.js';
 import type { HttpRequest, HttpResponse, Transport } from '../types.js';
 
 export interface FetchTransportOptions {
@@ -42,26 +43,13 @@ function startAttempt(request: HttpRequest): Attempt {
   };
 }
 
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/** fetch says only "fetch failed"; the socket's own words ("read ECONNRESET") are in the cause. */
-function innermostMessage(error: unknown): string | undefined {
-  let found: string | undefined;
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current; depth++) {
-    const message = (current as { message?: unknown }).message;
-    if (typeof message === 'string' && message) found = message;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return found;
+/** fetch says only "fetch failed": the code and the socket's own words ("read ECONNRESET") are in the causes. */
+function innermost(error: unknown): { code?: string; message?: string } {
+  const links = errorChain(error);
+  return {
+    code: links.find((link) => link.code !== undefined)?.code,
+    message: links.findLast((link) => link.message !== undefined)?.message,
+  };
 }
 
 function toTransportError(error: unknown, attempt: Attempt, request: HttpRequest): TransportError {
@@ -70,9 +58,9 @@ function toTransportError(error: unknown, attempt: Attempt, request: HttpRequest
   if (reason === 'timeout') {
     return new TransportError('timeout', `No complete answer within ${request.timeoutMs} ms`);
   }
-  if (reason === 'cancelled') return new TransportError('cancelled', 'The request was cancelled');
-  const code = errorCode(error);
-  return new TransportError('network', innermostMessage(error) ?? 'no detail from the network layer', code);
+  if (reason === 'cancelled') return cancelledTransportError();
+  const { code, message } = innermost(error);
+  return new TransportError('network', message ?? 'no detail from the network layer', code);
 }
 
 function headersOf(response: Response): Record<string, string> {

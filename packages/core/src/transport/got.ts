@@ -12,8 +12,9 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import got, { type Got } from 'got';
-import { BodyCollector, declaredBodyLength } from '../body.js';
-import { responseTooLarge, TransportError } from '../errors.js';
+import { BodyCollector, declaredBodyLength } from '../receive/body.js';
+import { lowerCaseHeaders } from '../errors/http-headers.js';
+import { cancelledTransportError, responseTooLarge, TransportError } from '../errors/image-error.js';
 import type { HttpRequest, HttpResponse, Transport } from '../types.js';
 
 export interface GotTransportOptions {
@@ -31,25 +32,16 @@ export interface GotTransportOptions {
 
 type GotStream = Readable & { once(event: 'response', listener: (response: http.IncomingMessage) => void): unknown };
 
-function headersOf(raw: http.IncomingHttpHeaders): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (value === undefined) continue;
-    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return headers;
-}
-
 function toTransportError(error: unknown, request: HttpRequest): TransportError {
   if (error instanceof TransportError) return error;
-  if (request.signal?.aborted) return new TransportError('cancelled', 'The request was cancelled');
+  if (request.signal?.aborted) return cancelledTransportError();
   const { name, code, message } = (error ?? {}) as { name?: string; code?: unknown; message?: string };
   const errorCode = typeof code === 'string' ? code : undefined;
   if (name === 'TimeoutError' || errorCode === 'ETIMEDOUT') {
     return new TransportError('timeout', `No complete answer within ${request.timeoutMs} ms`, errorCode);
   }
   if (name === 'AbortError' || errorCode === 'ERR_ABORTED') {
-    return new TransportError('cancelled', 'The request was cancelled');
+    return cancelledTransportError();
   }
   // The classifier adds "The connection failed (CODE)"; the detail is the socket's own words.
   return new TransportError('network', message || 'no detail from the network layer', errorCode);
@@ -120,7 +112,7 @@ export function createGotTransport(options: GotTransportOptions = {}): Transport
   });
   const userAgent = options.userAgent ?? 'brushwork';
   return async (request): Promise<HttpResponse> => {
-    if (request.signal?.aborted) throw new TransportError('cancelled', 'The request was cancelled');
+    if (request.signal?.aborted) throw cancelledTransportError();
     const headers = { 'user-agent': userAgent, ...request.headers };
     const stream = client.stream(request.url, {
       method: request.method,
@@ -138,7 +130,7 @@ export function createGotTransport(options: GotTransportOptions = {}): Transport
       stream.once('response', resolve);
       stream.once('error', (error) => reject(toTransportError(error, request)));
     });
-    const result: HttpResponse = { status: response.statusCode ?? 0, headers: headersOf(response.headers) };
+    const result: HttpResponse = { status: response.statusCode ?? 0, headers: lowerCaseHeaders(response.headers) };
     const limit = request.maxResponseBytes;
     const onWire = Number(result.headers['content-length']);
     if (limit !== undefined && Number.isFinite(onWire) && onWire > limit) {

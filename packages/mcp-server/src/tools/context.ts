@@ -21,7 +21,8 @@ export interface ToolContext {
   /** Estimates, caps and the ledger: every image call goes through it (one per server). */
   spend: SpendGuard;
   /** Task-augmented calls of the image tools. */
-  tasks: ImageTaskStore;
+  /** Absent when the server offers no tasks (--stateless). */
+  tasks?: ImageTaskStore;
 }
 
 /** Image tools spend money at an outside service and create new files; they never overwrite. */

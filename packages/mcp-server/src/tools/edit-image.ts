@@ -1,5 +1,11 @@
 /** edit_image: prompt + input images (and a mask) from allowed directories → edited images, delivered like generate_image. */
-import { type EditRequest, type ImageRequest, type InputImage, invalidRequestError } from '@brushwork/core';
+import {
+  type EditRequest,
+  type ImageRequest,
+  INPUT_FIDELITIES,
+  type InputImage,
+  invalidRequestError,
+} from '@brushwork/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { editDescription, type FieldDescriptions, fieldDescriptions } from '../describe.js';
@@ -24,7 +30,7 @@ export function editFields(d: FieldDescriptions) {
       .min(1)
       .optional()
       .describe('Optional PNG mask (same size as the first image; transparent where the image should change).'),
-    input_fidelity: z.enum(['high', 'low']).optional().describe(d.input_fidelity),
+    input_fidelity: z.enum(INPUT_FIDELITIES).optional().describe(d.input_fidelity),
   };
 }
 

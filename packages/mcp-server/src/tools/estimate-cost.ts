@@ -2,12 +2,12 @@
  * estimate_cost: what generate_image or edit_image would cost with these arguments, and whether the spend
  * caps would let it through now. Reads edit input images (for their sizes); never calls the API.
  */
-import { estimateReport, formatUsd } from '@brushwork/core';
+import { estimateReport, formatUsd, redactSecrets } from '@brushwork/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { fieldDescriptions } from '../describe.js';
-import { describeError, redact } from '../messages.js';
+import { describeError } from '../messages.js';
 import { costSchema, errorResult } from '../results.js';
 import type { ToolContext } from './context.js';
 import { editFields, editRequestOf } from './edit-image.js';
@@ -100,7 +100,7 @@ export function registerEstimateCost(server: McpServer, context: ToolContext): v
           );
         lines.push(status.refusal ? `This call would be refused now: ${status.refusal}` : 'The spend caps allow it.');
         return {
-          content: [{ type: 'text', text: redact(lines.join('\n'), config.secrets) }],
+          content: [{ type: 'text', text: redactSecrets(lines.join('\n'), config.secrets) }],
           structuredContent: structured,
         };
       } catch (error) {

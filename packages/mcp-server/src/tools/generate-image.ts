@@ -1,12 +1,18 @@
 /** generate_image: prompt → images saved under the output dir, previews inline, links to the files. */
 import { basename } from 'node:path';
 import {
+  BACKGROUNDS,
   type CostRequest,
   costRequestOf,
   type EditRequest,
   type ImageRequest,
   type ImageResult,
   invalidRequestError,
+  MAX_N,
+  MAX_OUTPUT_COMPRESSION,
+  MAX_PARTIAL_IMAGES,
+  MODERATIONS,
+  OUTPUT_FORMATS,
   readImageSize,
   resolveFamily,
   validateEdit,
@@ -25,39 +31,33 @@ import { defined, IMAGE_TOOL_ANNOTATIONS, type ToolContext } from './context.js'
 import { registerImageTool } from './image-tool.js';
 
 /**
- * Options shared by generate_image and edit_image. Types and API-wide ranges only: what the chosen
- * model accepts is checked by the core, which names the field and the allowed values.
+ * Options shared by generate_image and edit_image, in the wire's snake_case. Types, value lists and
+ * API-wide ranges come from the core's request schema; what the chosen model accepts is checked by the
+ * core, which names the field and the allowed values.
  */
 export function optionFields(d: FieldDescriptions) {
   return {
     prompt: z.string().min(1).describe(d.prompt),
     model: z.string().min(1).max(256).optional().describe(d.model),
-    n: z.number().int().min(1).max(10).optional().describe(d.n),
+    n: z.number().int().min(1).max(MAX_N).optional().describe(d.n),
     size: z.string().max(32).optional().describe(d.size),
     quality: z.string().max(32).optional().describe(d.quality),
-    background: z.enum(['transparent', 'opaque', 'auto']).optional().describe(d.background),
-    output_format: z.enum(['png', 'jpeg', 'webp']).optional().describe(d.output_format),
-    output_compression: z.number().int().min(0).max(100).optional().describe(d.output_compression),
-    moderation: z.enum(['low', 'auto']).optional().describe(d.moderation),
-    partial_images: z.number().int().min(0).max(3).optional().describe(d.partial_images),
+    background: z.enum(BACKGROUNDS).optional().describe(d.background),
+    output_format: z.enum(OUTPUT_FORMATS).optional().describe(d.output_format),
+    output_compression: z.number().int().min(0).max(MAX_OUTPUT_COMPRESSION).optional().describe(d.output_compression),
+    moderation: z.enum(MODERATIONS).optional().describe(d.moderation),
+    partial_images: z.number().int().min(0).max(MAX_PARTIAL_IMAGES).optional().describe(d.partial_images),
     filename: z.string().max(200).optional().describe(d.filename),
   };
 }
 
-export type OptionArgs = {
-  prompt: string;
-  model?: string;
-  n?: number;
-  size?: string;
-  quality?: string;
-  style?: string;
-  background?: 'transparent' | 'opaque' | 'auto';
-  output_format?: 'png' | 'jpeg' | 'webp';
-  output_compression?: number;
-  moderation?: 'low' | 'auto';
-  partial_images?: number;
-  filename?: string;
-};
+/** The fields of generate_image only. */
+export function styleField(d: FieldDescriptions) {
+  return { style: z.string().max(32).optional().describe(d.style) };
+}
+
+/** The arguments both tools share, as their schemas parse them. */
+export type OptionArgs = z.infer<z.ZodObject<ReturnType<typeof optionFields> & Partial<ReturnType<typeof styleField>>>>;
 
 /** Tool arguments → the core's ImageRequest (camelCase; streaming only when someone listens). */
 export function toImageRequest(args: OptionArgs, context: ToolContext, progressEnabled: boolean): ImageRequest {
@@ -166,7 +166,7 @@ export function registerGenerateImage(server: McpServer, context: ToolContext): 
     {
       title: 'Generate image',
       description: generateDescription(context.config, context.model),
-      inputSchema: { ...optionFields(d), style: z.string().max(32).optional().describe(d.style) },
+      inputSchema: { ...optionFields(d), ...styleField(d) },
       outputSchema: imageOutputShape,
       annotations: { title: 'Generate image', ...IMAGE_TOOL_ANNOTATIONS },
     },

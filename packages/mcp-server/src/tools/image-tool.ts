@@ -38,6 +38,12 @@ export function registerImageTool<Shape extends ZodRawShape>(
   run: Run<Shape>,
 ): void {
   const tasks = context.tasks;
+  if (!tasks) {
+    // The SDK's overloads cannot see through the generic Shape; the schema is the same either way.
+    const registerPlain = server.registerTool.bind(server) as (name: string, tool: object, run: Run<Shape>) => void;
+    registerPlain(name, { ...config, _meta: VIEWER_TOOL_META }, run);
+    return;
+  }
   server.experimental.tasks.registerToolTask(
     name,
     { ...config, execution: { taskSupport: 'optional' }, _meta: VIEWER_TOOL_META },

@@ -1,10 +1,10 @@
 /** list_models: the image models the configured key can use, with what each accepts. */
-import { allowedValues, describeSizes, familyById, type ModelInfo, retirementOf } from '@brushwork/core';
+import { allowedValues, describeSizes, familyById, type ModelInfo, redactSecrets, retirementOf } from '@brushwork/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { sandboxLine } from '../describe.js';
-import { describeError, redact } from '../messages.js';
+import { describeError } from '../messages.js';
 import { errorResult } from '../results.js';
 import type { ToolContext } from './context.js';
 
@@ -107,7 +107,7 @@ export function registerListModels(server: McpServer, context: ToolContext): voi
           lines.push(`- ${model.id}: ${detail}${model.retirement ? ` (${model.retirement})` : ''}`);
         }
         return {
-          content: [{ type: 'text', text: redact(lines.join('\n'), config.secrets) }],
+          content: [{ type: 'text', text: redactSecrets(lines.join('\n'), config.secrets) }],
           structuredContent: structured,
         };
       } catch (error) {

@@ -13,7 +13,8 @@ export const CREDENTIAL_TYPES: Record<Exclude<ProviderChoice, 'sandbox'>, string
 export interface ClientSettings {
   maxRetries?: number;
   timeoutMs?: number;
-  sleep?: Sleep;
+  /** n8n-workflow's sleep (createN8nSleep): community nodes may not use timers themselves. */
+  sleep: Sleep;
 }
 
 function text(value: unknown): string | undefined {

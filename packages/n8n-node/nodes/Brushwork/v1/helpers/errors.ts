@@ -3,7 +3,7 @@
  * NodeApiError for what the provider answered, each with the item index and a description that says
  * what to change. Also the JSON of a Continue On Fail error item.
  */
-import { ImageError, type Problem } from '@brushwork/core';
+import { ImageError, type Problem, waitText } from '@brushwork/core';
 import { type IDataObject, type INode, type JsonObject, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 /** The node's names for the core's request fields. */
@@ -41,11 +41,6 @@ function problemLine(problem: Problem): string {
       ? ` Allowed: ${problem.allowed.join(', ')}.`
       : '';
   return `${fieldName(problem.field)}: ${problem.message}.${allowed}`.replace(/\.\./g, '.');
-}
-
-function seconds(ms: number): string {
-  const s = ms / 1000;
-  return s >= 10 ? `${Math.round(s)} s` : `${Number(s.toFixed(1))} s`;
 }
 
 type Failure = NonNullable<ConstructorParameters<typeof NodeOperationError>[2]>['failure'] & {};
@@ -95,7 +90,7 @@ export function describeError(error: ImageError, context: ErrorContext): string 
       );
     }
     case 'rate_limit': {
-      const wait = error.retryAfterMs !== undefined ? ` The server asks to wait ${seconds(error.retryAfterMs)}.` : '';
+      const wait = error.retryAfterMs !== undefined ? ` The server asks to wait ${waitText(error.retryAfterMs)}.` : '';
       return (
         `Rate limited by the provider, still after ${context.maxRetries} retries.${wait} ` +
         'Lower the Concurrency option, raise Max Retries, or run again later.'

@@ -7,13 +7,14 @@ import {
 } from 'n8n-workflow';
 import { clientFor, type ProviderChoice } from '../helpers/client';
 import { errorItemJson } from '../helpers/errors';
+import { createN8nSleep } from '../helpers/sleep';
 
 /** The image models the provider offers this credential, newest first, the default model on top. */
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
   const provider = (this.getNodeParameter('provider', 'openai') as ProviderChoice) || 'openai';
   let models: Awaited<ReturnType<Awaited<ReturnType<typeof clientFor>>['listModels']>>;
   try {
-    const client = await clientFor(this, provider, { maxRetries: 1, timeoutMs: 30_000 });
+    const client = await clientFor(this, provider, { maxRetries: 1, timeoutMs: 30_000, sleep: createN8nSleep() });
     models = await client.listModels();
   } catch (error) {
     const { error: message, description } = errorItemJson(error, { maxRetries: 1 });

@@ -17,12 +17,16 @@
  * gets round to it.
  */
 import {
-  readWholeBody,
-  responseTooLarge,
-  TransportError,
+  cancelledTransportError,
+  errorChain,
   type HttpRequest,
   type HttpResponse,
+  lowerCaseHeaders,
+  NETWORK_CODES,
+  readWholeBody,
+  responseTooLarge,
   type Transport,
+  TransportError,
 } from '@brushwork/core';
 import type {
   IExecuteFunctions,
@@ -40,17 +44,12 @@ export const CREDENTIAL_PLACEHOLDER = 'n8n-managed-credential';
 const AUTH_HEADERS = ['authorization', 'api-key'];
 
 function toPlainHeaders(raw: unknown): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (!raw || typeof raw !== 'object') return headers;
+  if (!raw || typeof raw !== 'object') return {};
   const source =
     typeof (raw as { toJSON?: unknown }).toJSON === 'function'
       ? ((raw as { toJSON: () => unknown }).toJSON() as Record<string, unknown>)
       : (raw as Record<string, unknown>);
-  for (const [name, value] of Object.entries(source)) {
-    if (value === undefined || value === null) continue;
-    headers[name.toLowerCase()] = Array.isArray(value) ? value.map(String).join(', ') : String(value);
-  }
-  return headers;
+  return lowerCaseHeaders(source);
 }
 
 function toBytes(body: unknown): Uint8Array {
@@ -61,49 +60,21 @@ function toBytes(body: unknown): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(body));
 }
 
-interface ErrorShape {
-  code?: unknown;
-  name?: unknown;
-  message?: unknown;
-  cause?: unknown;
-}
-
-/** Walks an error and its causes (n8n wraps request failures in NodeApiError). */
-function causeChain(error: unknown): ErrorShape[] {
-  const chain: ErrorShape[] = [];
-  let current: unknown = error;
-  while (current && typeof current === 'object' && chain.length < 6) {
-    chain.push(current as ErrorShape);
-    current = (current as ErrorShape).cause;
-  }
-  return chain;
-}
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ERR_SOCKET_CONNECTION_TIMEOUT',
-]);
-
 /** Maps whatever n8n's request helper threw to the core's TransportError. Never leaks headers. */
 export function toTransportError(error: unknown, signal?: AbortSignal): TransportError {
   if (error instanceof TransportError) return error;
-  const chain = causeChain(error);
-  const codes = chain.map((e) => (typeof e.code === 'string' ? e.code : '')).filter(Boolean);
-  const names = chain.map((e) => (typeof e.name === 'string' ? e.name : ''));
-  const messages = chain.map((e) => (typeof e.message === 'string' ? e.message : ''));
+  // n8n wraps request failures in NodeApiError: look a little deeper than the core does.
+  const chain = errorChain(error, 6);
+  const codes = chain.map((e) => e.code ?? '').filter(Boolean);
+  const names = chain.map((e) => e.name ?? '');
+  const messages = chain.map((e) => e.message ?? '');
   const code = codes.find((c) => c !== 'ERR_BAD_REQUEST' && c !== 'ERR_BAD_RESPONSE') ?? codes[0];
   if (
     signal?.aborted ||
     codes.includes('ERR_CANCELED') ||
     names.some((n) => n === 'AbortError' || n === 'CanceledError')
   ) {
-    return new TransportError('cancelled', 'The request was cancelled.', code);
+    return cancelledTransportError(code);
   }
   if (
     codes.includes('ECONNABORTED') ||
@@ -149,11 +120,11 @@ function isBodyStream(body: unknown): body is BodyStream {
 async function* readChunks(stream: BodyStream, request: HttpRequest): AsyncGenerator<Uint8Array, void, undefined> {
   const limit = request.maxResponseBytes;
   const signal = request.signal;
-  const onAbort = () => stream.destroy?.(new TransportError('cancelled', 'The request was cancelled.'));
+  const onAbort = () => stream.destroy?.(cancelledTransportError());
   signal?.addEventListener('abort', onAbort, { once: true });
   let total = 0;
   try {
-    if (signal?.aborted) throw new TransportError('cancelled', 'The request was cancelled.');
+    if (signal?.aborted) throw cancelledTransportError();
     for await (const chunk of stream) {
       total += chunk.length;
       if (limit !== undefined && total > limit) throw responseTooLarge(limit);
@@ -172,7 +143,7 @@ function whenAborted(signal: AbortSignal | undefined): { promise: Promise<never>
   if (!signal) return { promise: new Promise<never>(() => {}), dispose: () => {} };
   let onAbort: () => void = () => {};
   const promise = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new TransportError('cancelled', 'The request was cancelled.'));
+    onAbort = () => reject(cancelledTransportError());
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   });

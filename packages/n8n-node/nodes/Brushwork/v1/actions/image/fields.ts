@@ -3,7 +3,15 @@
  * model table: each field is offered only for models that take it, with only the values they accept.
  * Families that accept the same values share one field definition.
  */
-import { allowedValues, describeSizes, FAMILIES, type ModelFamily } from '@brushwork/core';
+import {
+  allowedValues,
+  describeSizes,
+  FAMILIES,
+  imageTypeName,
+  type ModelFamily,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+} from '@brushwork/core';
 import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { onlyFor, onlyForUnknownModels, RULE_GROUPS, type RuleGroup } from './modelRules';
 
@@ -25,13 +33,15 @@ const LABELS: Record<string, string> = {
   natural: 'Natural',
   transparent: 'Transparent',
   opaque: 'Opaque',
-  png: 'PNG',
-  jpeg: 'JPEG',
-  webp: 'WebP',
 };
 
 function option(value: string): INodePropertyOptions {
-  return { name: LABELS[value] ?? value, value };
+  const name = LABELS[value] ?? (isOutputFormat(value) ? imageTypeName(value) : value);
+  return { name, value };
+}
+
+function isOutputFormat(value: string): value is OutputFormat {
+  return (OUTPUT_FORMATS as readonly string[]).includes(value);
 }
 
 function perRuleGroup(

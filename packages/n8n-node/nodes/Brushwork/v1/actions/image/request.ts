@@ -1,4 +1,8 @@
-/** Turns the node's parameters for one item into the core's ImageRequest. No model rules here. */
+/**
+ * Turns the node's parameters for one item into the core's ImageRequest. The core validates the values
+ * against the model's family; the one rule read here is the family's own table entry: ask for inline
+ * bytes (b64_json) where the family can send them.
+ */
 import { resolveFamily, type ImageRequest } from '@brushwork/core';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { CUSTOM_SIZE, type Operation } from './fields';
