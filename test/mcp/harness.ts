@@ -81,15 +81,7 @@ export async function startMcp(env: Record<string, string>, argv: string[] = [])
         ...(options.onprogress ? { onprogress: options.onprogress } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       })) as CallToolResult,
-    files: async () => {
-      try {
-        return (await readdir(outputDir))
-          .filter((name) => !/^(brushwork-ledger\.jsonl|\.brushwork-)/.test(name))
-          .sort();
-      } catch {
-        return [];
-      }
-    },
+    files: () => imageFiles(outputDir),
     ledger: async () => {
       const text = await readFile(join(outputDir, 'brushwork-ledger.jsonl'), 'utf8').catch(() => '');
       return text
@@ -115,4 +107,10 @@ export function textOf(result: { content?: unknown }): string {
 
 export function blocksOf(result: { content?: unknown }, type: string): Record<string, unknown>[] {
   return ((result.content ?? []) as Record<string, unknown>[]).filter((b) => b.type === type);
+}
+
+/** The files in an output directory but the spend ledger's bookkeeping (ledger, lock, reservations), sorted. */
+export async function imageFiles(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.filter((name) => !/^(brushwork-ledger\.jsonl|\.brushwork-)/.test(name)).sort();
 }

@@ -4,7 +4,7 @@
 // (docs/nginx/brushwork-mcp.conf). nginx names the replica that answered in X-Brushwork-Replica.
 //
 // Reduced size in `npm test`; BRUSHWORK_REPLICAS_FULL=1 runs full-size images and more calls.
-import { lstat, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { lstat, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +14,7 @@ import { type BalancedClient, type CallOutcome, connectBalanced, type RpcAnswer,
 import { KEY } from './harness.ts';
 import { findNginx, NGINX_MISSING, NGINX_SITE_FILE, type NginxHandle, startNginx } from './nginx.ts';
 import { type Replica, startReplica } from './replicas.ts';
+import { imageFiles } from './harness.ts';
 
 const FULL = process.env.BRUSHWORK_REPLICAS_FULL === '1';
 const SCALE = FULL
@@ -67,7 +68,7 @@ const tally = (names: string[]) =>
   Object.fromEntries([...new Set(names)].sort().map((name) => [name, names.filter((n) => n === name).length]));
 
 /** Every entry of the shared folder, hidden temp files included. */
-const everything = async () => (await readdir(outputDir).catch(() => [] as string[])).sort();
+const everything = () => imageFiles(outputDir);
 
 interface SavedImage {
   path: string;

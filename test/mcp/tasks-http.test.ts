@@ -2,7 +2,7 @@
 // task at once, progress tagged with the task reaches the client after the tools/call response is done,
 // tasks/result gives the images, the task is listed for its session only.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import {
   RELATED_TASK_META_KEY,
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { imageFiles } from './harness.ts';
 
 const CLI = fileURLToPath(new URL('../../packages/mcp-server/dist/cli.js', import.meta.url));
 
@@ -79,7 +80,7 @@ it('runs generate_image as a task over HTTP: task at once, progress tagged with 
   );
   expect(result.isError).toBeFalsy();
   expect(result.content.map((block) => block.type)).toEqual(['text', 'image', 'resource_link']);
-  expect((await readdir(join(root, 'images'))).filter((name) => name !== 'brushwork-ledger.jsonl')).toHaveLength(1);
+  expect(await imageFiles(join(root, 'images'))).toHaveLength(1);
   expect((await client.experimental.tasks.getTask(created.task.taskId)).status).toBe('completed');
   await expect.poll(() => progress.some((p) => p.message?.startsWith('Saving'))).toBe(true);
   expect(progress.every((p) => p.taskId === created.task.taskId)).toBe(true);
