@@ -1,3 +1,9 @@
+/**
+ * cost/: what a call costs. The price table as data (each row with the date it was checked and its
+ * source), user overrides (zod-validated), token accounting by size and quality, the estimate before a
+ * call, the cost from the usage the API returns, per-image shares, spend caps and their refusal text.
+ * Pure; may import models/ and request/ types only (it takes plain inputs: model id, size, quality, n).
+ */
 export {
   BUILTIN_PRICE_ROWS,
   BUILTIN_PRICES,

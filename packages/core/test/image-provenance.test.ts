@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeJpeg, encodePng, encodeWebp } from '../../src/image/index.js';
-import { detectProvenance } from '../../src/provenance/detect.js';
+import { encodeJpeg, encodePng, encodeWebp } from '../src/image/index.js';
+import { detectProvenance } from '../src/image/provenance.js';
 
 const raster = { width: 4, height: 4, data: new Uint8Array(4 * 4 * 4).fill(200) };
 
