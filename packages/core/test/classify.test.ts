@@ -324,11 +324,11 @@ describe('classifyResponse: Azure errors (reference §5)', () => {
     expect(error.message).toContain('api-version');
   });
 
-  it('a failed legacy operation (200 with an error object) is an error, not a crash', () => {
+  it('a 200 whose body is a failed operation with an error object is an error, not a crash', () => {
     const body = JSON.stringify({ status: 'failed', error: { code: 'contentFilter', message: 'filtered' } });
-    expect(classify(200, body, { provider: 'azure-legacy' }).kind).toBe('content_policy');
+    expect(classify(200, body, { provider: 'azure' }).kind).toBe('content_policy');
     const other = JSON.stringify({ status: 'failed', error: { code: 'InternalError', message: 'boom' } });
-    expect(classify(200, other, { provider: 'azure-legacy' })).toMatchObject({ kind: 'server', retryable: false });
+    expect(classify(200, other, { provider: 'azure' })).toMatchObject({ kind: 'server', retryable: false });
   });
 });
 
