@@ -1,4 +1,5 @@
 // The MCP server end to end against the fake upstream: real HTTP (got), real files, real previews.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -366,14 +367,35 @@ const azureWith = (extra: Record<string, string>) => ({
   BRUSHWORK_MODEL: 'gpt-image-2',
   ...extra,
 });
-const clientCredentials = (extra: Record<string, string> = {}) =>
-  azureWith({
+
+/** docs/azure/mcp-entra.env, the settings docs/deploy.md shows: its names, values as in the file. */
+const DOC_ENV_TEXT = readFileSync(new URL('../../docs/azure/mcp-entra.env', import.meta.url), 'utf8');
+const DOC_ENV = Object.fromEntries(
+  DOC_ENV_TEXT.split('\n')
+    .filter((line) => /^[A-Z_]+=/.test(line))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+);
+
+/** The documented settings with values pointing at the fake (every documented name must be replaced). */
+const clientCredentials = (extra: Record<string, string> = {}) => {
+  const onFake: Record<string, string> = {
+    AZURE_OPENAI_ENDPOINT: fake.azureEndpoint,
+    AZURE_OPENAI_DEPLOYMENT: 'images',
     AZURE_TENANT_ID: DEFAULT_ENTRA.tenantId,
     AZURE_CLIENT_ID: DEFAULT_ENTRA.clientId,
     AZURE_CLIENT_SECRET: SECRET,
-    AZURE_AUTHORITY_HOST: fake.url,
-    ...extra,
+  };
+  expect(Object.keys(onFake).sort()).toEqual(Object.keys(DOC_ENV).sort());
+  return { ...DOC_ENV, ...onFake, AZURE_AUTHORITY_HOST: fake.url, BRUSHWORK_MODEL: 'gpt-image-2', ...extra };
+};
+
+describe('docs/deploy.md, Azure with Entra ID', () => {
+  it('shows docs/azure/mcp-entra.env as it is, which the tests below start the server with', async () => {
+    const doc = await readFile(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
+    expect(doc).toContain(DOC_ENV_TEXT.trim());
+    expect(Object.keys(DOC_ENV)).toContain('AZURE_CLIENT_SECRET');
   });
+});
 
 /** Everything the server said: tool texts and structured content, and its log lines. */
 function said(results: unknown[], harness: McpHarness): string {

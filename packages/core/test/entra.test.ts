@@ -8,6 +8,8 @@ import {
   type HttpRequest,
   ImageError,
   staticTokenSource,
+  type TokenSource,
+  type Transport,
 } from '../src/index.js';
 import { encodePng } from '../src/image/index.js';
 
@@ -99,6 +101,15 @@ describe('createEntraTokenSource', () => {
   });
 });
 
+/** An Azure deployment client that takes its bearer tokens from `tokenSource`. */
+function azureClient(tokenSource: TokenSource, transport: Transport) {
+  return createImageClient({
+    provider: { kind: 'azure', endpoint: 'https://res.example', deployment: 'd', apiVersion: 'v', tokenSource },
+    transport,
+    sleep: async () => {},
+  });
+}
+
 describe('the client with a token source (Azure)', () => {
   const png = encodePng({ width: 4, height: 4, data: new Uint8Array(4 * 4 * 4).fill(200) });
   const image = json(200, { created: 1, data: [{ b64_json: Buffer.from(png).toString('base64') }] });
@@ -112,21 +123,11 @@ describe('the client with a token source (Azure)', () => {
       transport: endpoint.transport,
     });
     const sent: HttpRequest[] = [];
-    const client = createImageClient({
-      provider: {
-        kind: 'azure',
-        endpoint: 'https://res.example',
-        deployment: 'd',
-        apiVersion: 'v',
-        tokenSource: source,
-      },
-      transport: async (request) => {
-        sent.push(request);
-        return request.headers.authorization === 'Bearer token-1'
-          ? json(401, { error: { code: '401', message: 'expired' } })
-          : image;
-      },
-      sleep: async () => {},
+    const client = azureClient(source, async (request) => {
+      sent.push(request);
+      return request.headers.authorization === 'Bearer token-1'
+        ? json(401, { error: { code: '401', message: 'expired' } })
+        : image;
     });
     const result = await client.generate({ prompt: 'a fox' });
     expect(result.images).toHaveLength(1);
@@ -136,19 +137,9 @@ describe('the client with a token source (Azure)', () => {
 
   it('a static token refused twice is an authentication error without the token in it', async () => {
     const sent: HttpRequest[] = [];
-    const client = createImageClient({
-      provider: {
-        kind: 'azure',
-        endpoint: 'https://res.example',
-        deployment: 'd',
-        apiVersion: 'v',
-        tokenSource: staticTokenSource('static-token-value'),
-      },
-      transport: async (request) => {
-        sent.push(request);
-        return json(401, { error: { code: '401', message: 'Bad token static-token-value' } });
-      },
-      sleep: async () => {},
+    const client = azureClient(staticTokenSource('static-token-value'), async (request) => {
+      sent.push(request);
+      return json(401, { error: { code: '401', message: 'Bad token static-token-value' } });
     });
     const error = await client.generate({ prompt: 'a fox' }).catch((e: unknown) => e);
     expect((error as ImageError).kind).toBe('authentication');
