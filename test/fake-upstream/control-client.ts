@@ -14,6 +14,8 @@ export interface FakeUpstreamRemote {
   setRateLimit(settings: RateLimitSettings | undefined): Promise<void>;
   configure(config: Partial<Omit<FakeUpstreamConfig, 'validKeys'>> & { validKeys?: string[] }): Promise<void>;
   reset(): Promise<void>;
+  /** every Entra token issued so far counts as expired (the next Azure call with one gets 401) */
+  expireTokens(): Promise<void>;
 }
 
 /** url: the fake's origin, as printed by cli.ts. */
@@ -58,6 +60,9 @@ export function connectFakeUpstream(url: string): FakeUpstreamRemote {
     },
     async reset() {
       await call('POST', 'reset');
+    },
+    async expireTokens() {
+      await call('POST', 'expire-tokens');
     },
   };
 }

@@ -31,6 +31,7 @@ export const ROUTES = [
   'azure.legacy.submit',
   'azure.legacy.poll',
   'files',
+  'entra.token',
 ] as const;
 
 export type RouteName = (typeof ROUTES)[number];
@@ -62,7 +63,8 @@ export interface FaultSpec {
   headers?: Record<string, string>;
 }
 
-export const API_ROUTES: readonly RouteName[] = ROUTES.filter((r) => r !== 'files');
+/** Routes faults apply to by default: not the files nor the Entra token endpoint (name it to fault it). */
+export const API_ROUTES: readonly RouteName[] = ROUTES.filter((r) => r !== 'files' && r !== 'entra.token');
 
 function defaultRoutes(kind: FaultKind): readonly RouteName[] {
   if (kind === 'expired_url') return ['files'];

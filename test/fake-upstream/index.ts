@@ -17,5 +17,6 @@ export {
   type RouteName,
   type SafetyShape,
 } from './server.ts';
+export { DEFAULT_ENTRA, ENTRA_SCOPE, type EntraSettings } from './entra.ts';
 export { connectFakeUpstream, type FakeUpstreamRemote } from './control-client.ts';
 export { FAKE_FAMILIES, familyOfModel, type FakeFamily } from './rules.ts';

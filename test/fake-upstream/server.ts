@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createEntraBook, DEFAULT_ENTRA, type EntraSettings, matchTokenPath } from './entra.ts';
 import { createFaultBook, type FaultSpec, type RouteName } from './faults.ts';
 import { type ImageKind, promptVariant, type RenderedImage, renderImage } from './images.ts';
 import { boundaryOf, type FormPart, MultipartError, parseMultipart } from './multipart.ts';
@@ -93,6 +94,8 @@ export interface FakeUpstreamConfig {
   legacyRetryAfterSeconds: number;
   /** final images carry C2PA content credentials (PNG caBX, JPEG APP11 JUMBF, WebP C2PA chunk); default false */
   c2pa: boolean;
+  /** Entra ID: the tenant, application and secret the token endpoint accepts, token lifetime and prefix */
+  entra: EntraSettings;
 }
 
 export interface RateLimitSettings {
@@ -182,6 +185,10 @@ export interface FakeUpstream {
   setRateLimit(settings: RateLimitSettings | undefined): void;
   configure(config: Partial<FakeUpstreamConfig>): void;
   readonly config: Readonly<FakeUpstreamConfig>;
+  /** every Entra token issued so far is expired from now on: the next Azure call with one gets 401 */
+  expireTokens(): void;
+  /** Entra tokens issued so far */
+  tokensIssued(): number;
   /** log, faults (RNG reseeded), latency, rate limit, files, operations and config back to the start options */
   reset(): void;
   /** stops listening and ends every open connection, hung ones included */
@@ -226,6 +233,8 @@ function matchRoute(method: string, path: string): Route | undefined {
     };
   m = /^\/openai\/operations\/images\/([^/]+)$/.exec(path);
   if (m && is('GET')) return { name: 'azure.legacy.poll', provider: 'azure', params: { id: m[1]! } };
+  const tenant = matchTokenPath(path);
+  if (tenant !== undefined && is('POST')) return { name: 'entra.token', provider: 'azure', params: { tenant } };
   m = /^\/files\/([A-Za-z0-9_-]+)\.(png|jpeg|jpg|webp)$/.exec(path);
   if (m && (is('GET') || is('HEAD'))) return { name: 'files', provider: 'azure', params: { id: m[1]! } };
   return undefined;
@@ -277,6 +286,7 @@ function initialConfig(options: FakeUpstreamOptions): FakeUpstreamConfig {
     legacyPolls: options.legacyPolls ?? 2,
     legacyRetryAfterSeconds: options.legacyRetryAfterSeconds ?? 1,
     c2pa: options.c2pa ?? false,
+    entra: { ...DEFAULT_ENTRA, ...options.entra },
   };
 }
 
@@ -312,6 +322,13 @@ function loggable(value: Record<string, unknown>): Record<string, unknown> {
     out[k] = (k === 'images' || k === 'mask') && JSON.stringify(v ?? null).length > 2048 ? '[image references]' : v;
   }
   return out;
+}
+
+/** The token endpoint's form body as logged: the client secret never kept. */
+function tokenFormLog(raw: Buffer): ParsedBody {
+  const fields: Fields = {};
+  for (const [k, v] of new URLSearchParams(raw.toString('utf8'))) fields[k] = k === 'client_secret' ? 'REDACTED' : v;
+  return { fields, files: [], error: undefined, form: true };
 }
 
 interface ParsedBody {
@@ -364,6 +381,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   let rateLimit = options.rateLimit;
   let grants: Array<{ time: number; count: number }> = [];
   const faults = createFaultBook(seed);
+  const entra = createEntraBook(now);
   const log: RequestLogEntry[] = [];
   let seq = 0;
   const files = new Map<string, StoredFile>();
@@ -680,13 +698,13 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         headers,
       );
     }
-    entry.authValid = isValidKey(config, credential);
+    entry.authValid = isValidKey(config, credential) || (kind === 'bearer' && entra.valid(credential));
     if (entry.authValid) return undefined;
     if (kind === 'bearer')
       return azureError(
         401,
-        'PermissionDenied',
-        'Principal does not have access to API/Operation.',
+        '401',
+        'Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired.',
         {},
         { ...headers, 'www-authenticate': 'Bearer' },
       );
@@ -1285,6 +1303,9 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
           const { validKeys: _keys, ...visible } = config;
           return ok({ config: visible });
         }
+        case 'POST /__control/expire-tokens':
+          api.expireTokens();
+          return ok();
         case 'POST /__control/reset':
           api.reset();
           return ok();
@@ -1294,6 +1315,13 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     } catch (error) {
       fail(error instanceof Error ? error.message : String(error));
     }
+  }
+
+  // ---------- Entra ID ----------
+
+  /** POST /{tenant}/oauth2/v2.0/token (form body): a short-lived token, or Entra's error. */
+  function handleToken(route: Route, raw: Buffer): Reply {
+    return entra.token(route.params['tenant'] ?? '', new URLSearchParams(raw.toString('utf8')), config.entra);
   }
 
   // ---------- the request handler ----------
@@ -1384,7 +1412,11 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       return;
     }
     const parsed =
-      method === 'POST' ? parseBody(req, raw) : { fields: undefined, files: [], error: undefined, form: false };
+      route.name === 'entra.token'
+        ? tokenFormLog(raw)
+        : method === 'POST'
+          ? parseBody(req, raw)
+          : { fields: undefined, files: [], error: undefined, form: false };
     entry.body = parsed.fields ? loggable(parsed.fields) : undefined;
     entry.bodyError = parsed.error;
     if (parsed.files.length > 0)
@@ -1407,7 +1439,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     }
 
     let reply: Reply;
-    if (route.name === 'files') reply = handleFile(route, method);
+    if (route.name === 'entra.token') reply = handleToken(route, raw);
+    else if (route.name === 'files') reply = handleFile(route, method);
     else {
       const denied = checkAuth(route, req, entry, headers);
       if (denied) reply = denied;
@@ -1494,6 +1527,12 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     get config() {
       return config;
     },
+    expireTokens() {
+      entra.expireAll();
+    },
+    tokensIssued() {
+      return entra.issued();
+    },
     reset() {
       log.length = 0;
       faults.clear();
@@ -1503,6 +1542,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       grants = [];
       files.clear();
       operations.clear();
+      entra.clear();
       config = initialConfig(options);
     },
     close() {

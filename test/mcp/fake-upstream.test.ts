@@ -1,9 +1,10 @@
 // The MCP server end to end against the fake upstream: real HTTP (got), real files, real previews.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeUpstream, startFakeUpstream } from '../fake-upstream/index.ts';
+import { DEFAULT_ENTRA, ENTRA_SCOPE, type FakeUpstream, startFakeUpstream } from '../fake-upstream/index.ts';
 import { blocksOf, KEY, type McpHarness, startMcp, textOf } from './harness.ts';
 
 const fake: FakeUpstream = await startFakeUpstream();
@@ -351,5 +352,143 @@ describe('no fragment of the key in what the MCP server sends or logs', () => {
     expect(result.isError).toBeFalsy();
     expect(messages.some((m) => m.startsWith('Waiting'))).toBe(true);
     expect(keyFragments(messages.join('\n'))).toEqual([]);
+  });
+});
+
+// Azure with Microsoft Entra ID against the fake token endpoint: the client-credentials flow (one token
+// shared, a new one after a 401), a wrong tenant or secret, a static token (AZURE_OPENAI_AD_TOKEN).
+const SECRET = 'entra-secret-mcp-0123456789';
+const useEntraSecret = () =>
+  fake.configure({ entra: { ...DEFAULT_ENTRA, clientSecret: SECRET, tokenPrefix: 'entra-token-mcp-' } });
+
+const azureWith = (extra: Record<string, string>) => ({
+  AZURE_OPENAI_ENDPOINT: fake.azureEndpoint,
+  AZURE_OPENAI_DEPLOYMENT: 'images',
+  BRUSHWORK_MODEL: 'gpt-image-2',
+  ...extra,
+});
+
+/** docs/azure/mcp-entra.env, the settings docs/deploy.md shows: its names, values as in the file. */
+const DOC_ENV_TEXT = readFileSync(new URL('../../docs/azure/mcp-entra.env', import.meta.url), 'utf8');
+const DOC_ENV = Object.fromEntries(
+  DOC_ENV_TEXT.split('\n')
+    .filter((line) => /^[A-Z_]+=/.test(line))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+);
+
+/** The documented settings with values pointing at the fake (every documented name must be replaced). */
+const clientCredentials = (extra: Record<string, string> = {}) => {
+  const onFake: Record<string, string> = {
+    AZURE_OPENAI_ENDPOINT: fake.azureEndpoint,
+    AZURE_OPENAI_DEPLOYMENT: 'images',
+    AZURE_TENANT_ID: DEFAULT_ENTRA.tenantId,
+    AZURE_CLIENT_ID: DEFAULT_ENTRA.clientId,
+    AZURE_CLIENT_SECRET: SECRET,
+  };
+  expect(Object.keys(onFake).sort()).toEqual(Object.keys(DOC_ENV).sort());
+  return { ...DOC_ENV, ...onFake, AZURE_AUTHORITY_HOST: fake.url, BRUSHWORK_MODEL: 'gpt-image-2', ...extra };
+};
+
+describe('docs/deploy.md, Azure with Entra ID', () => {
+  it('shows docs/azure/mcp-entra.env as it is, which the tests below start the server with', async () => {
+    const doc = await readFile(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
+    expect(doc).toContain(DOC_ENV_TEXT.trim());
+    expect(Object.keys(DOC_ENV)).toContain('AZURE_CLIENT_SECRET');
+  });
+});
+
+/** Everything the server said: tool texts and structured content, and its log lines. */
+function said(results: unknown[], harness: McpHarness): string {
+  return [...results.map((r) => JSON.stringify(r)), ...harness.logs].join('\n');
+}
+
+describe('Azure with Entra ID client credentials', () => {
+  beforeEach(useEntraSecret);
+  it('fetches one token for concurrent calls and sends it as a bearer token', async () => {
+    h = await startMcp(clientCredentials());
+    const results = await Promise.all(
+      ['fox', 'owl', 'hare'].map((animal) => h!.call('generate_image', { prompt: `an ${animal}`, size: '1024x1024' })),
+    );
+    for (const result of results) expect(result.isError, textOf(result)).toBeFalsy();
+    const tokenCalls = fake.log.filter((e) => e.route === 'entra.token');
+    expect(tokenCalls).toHaveLength(1);
+    expect(tokenCalls[0]!.path).toBe(`/${DEFAULT_ENTRA.tenantId}/oauth2/v2.0/token`);
+    expect(tokenCalls[0]!.body).toMatchObject({
+      grant_type: 'client_credentials',
+      client_id: DEFAULT_ENTRA.clientId,
+      client_secret: 'REDACTED',
+      scope: ENTRA_SCOPE,
+    });
+    const calls = fake.log.filter((e) => e.route === 'azure.generations');
+    expect(calls.map((e) => [e.auth, e.authValid, e.status])).toEqual([
+      ['bearer', true, 200],
+      ['bearer', true, 200],
+      ['bearer', true, 200],
+    ]);
+    expect(h.requests.some((r) => 'api-key' in r.headers)).toBe(false);
+    expect(said(results, h)).not.toContain(SECRET);
+    expect(said(results, h)).not.toContain('entra-token-mcp-');
+  });
+
+  it('after a 401 for an expired token, fetches a new token and sends the call again, once', async () => {
+    h = await startMcp(clientCredentials());
+    const first = await h.call('generate_image', { prompt: 'a lighthouse', size: '1024x1024' });
+    expect(first.isError, textOf(first)).toBeFalsy();
+    fake.expireTokens();
+    const second = await h.call('generate_image', { prompt: 'a harbour', size: '1024x1024' });
+    expect(second.isError, textOf(second)).toBeFalsy();
+    expect(fake.tokensIssued()).toBe(2);
+    expect(fake.log.filter((e) => e.route === 'azure.generations').map((e) => e.status)).toEqual([200, 401, 200]);
+    // No retry was announced or slept for: the refresh is part of the one attempt.
+    expect(h.sleeps).toEqual([]);
+    expect(said([first, second], h)).not.toContain('entra-token-mcp-');
+  });
+
+  it('a wrong tenant fails with a message naming AZURE_TENANT_ID, nothing sent to Azure, no secret shown', async () => {
+    h = await startMcp(clientCredentials({ AZURE_TENANT_ID: 'not-our-tenant' }));
+    const result = await h.call('generate_image', { prompt: 'a fox', size: '1024x1024' });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/tenant.*check AZURE_TENANT_ID.*AADSTS90002/s);
+    expect(fake.log.filter((e) => e.route === 'azure.generations')).toHaveLength(0);
+    expect(fake.log.find((e) => e.route === 'entra.token')?.status).toBe(400);
+    expect(said([result], h)).not.toContain(SECRET);
+  });
+
+  it('a wrong client secret names AZURE_CLIENT_SECRET and never shows it', async () => {
+    h = await startMcp(clientCredentials({ AZURE_CLIENT_SECRET: 'entra-wrong-secret-987654321' }));
+    const result = await h.call('generate_image', { prompt: 'a fox', size: '1024x1024' });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/check AZURE_CLIENT_SECRET/);
+    expect(said([result], h)).not.toMatch(/entra-wrong-secret|87654321/);
+  });
+});
+
+describe('Azure with a static Entra ID token (AZURE_OPENAI_AD_TOKEN)', () => {
+  beforeEach(useEntraSecret);
+  async function issueToken(): Promise<string> {
+    const response = await fetch(`${fake.url}/${DEFAULT_ENTRA.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: DEFAULT_ENTRA.clientId,
+        client_secret: SECRET,
+        scope: ENTRA_SCOPE,
+      }).toString(),
+    });
+    return ((await response.json()) as { access_token: string }).access_token;
+  }
+
+  it('sends it as a bearer token; once expired, the error says which setting to refresh', async () => {
+    const token = await issueToken();
+    h = await startMcp(azureWith({ AZURE_OPENAI_AD_TOKEN: token }));
+    const ok = await h.call('generate_image', { prompt: 'a fox', size: '1024x1024' });
+    expect(ok.isError, textOf(ok)).toBeFalsy();
+    expect(fake.log.find((e) => e.route === 'azure.generations')).toMatchObject({ auth: 'bearer', authValid: true });
+    fake.expireTokens();
+    const refused = await h.call('generate_image', { prompt: 'a fox', size: '1024x1024' });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/Authentication failed.*AZURE_OPENAI_AD_TOKEN/s);
+    expect(said([ok, refused], h)).not.toContain(token);
   });
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { HttpRequest, HttpResponse, Transport } from '@brushwork/core';
 import { createImageClient } from '@brushwork/core/node';
 import { createGotTransport } from '@brushwork/core/got';
-import { createBrushworkServer, parseConfig, type ServerConfig } from '@brushwork/mcp-server';
+import { createBrushworkServer, parseConfig, providerWithAuth, type ServerConfig } from '@brushwork/mcp-server';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
@@ -54,7 +54,7 @@ export async function startMcp(env: Record<string, string>, argv: string[] = [])
     return response;
   };
   const client = createImageClient({
-    provider: config.provider,
+    provider: providerWithAuth(config, transport),
     transport,
     random: () => 0.5,
     sleep: async (ms, signal) => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { HttpRequest, ImageClient, ProviderConfig, Sleep, Transport } from '@brushwork/core';
 import { createImageClient } from '@brushwork/core/node';
 import { createGotTransport } from '@brushwork/core/got';
-import { createBrushworkServer, parseConfig, type ServerConfig } from '@brushwork/mcp-server';
+import { createBrushworkServer, parseConfig, providerWithAuth, type ServerConfig } from '@brushwork/mcp-server';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -119,7 +119,7 @@ export async function startMcpOnFake(
   );
   if (outcome.kind !== 'config') throw new Error(`bad test config: ${JSON.stringify(outcome)}`);
   const config = outcome.config;
-  const core = coreClient(config.provider, options);
+  const core = coreClient(providerWithAuth(config), options);
   const logs: string[] = [];
   const server = createBrushworkServer(config, { client: core.client, log: (line) => logs.push(line) });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();

@@ -7,13 +7,35 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { ImageError } from '@brushwork/core';
+import { createEntraTokenSource, ImageError } from '@brushwork/core';
+import { createGotTransport } from '@brushwork/core/got';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeUpstream } from '../fake-upstream/index.ts';
+import { DEFAULT_ENTRA, type FakeUpstream } from '../fake-upstream/index.ts';
 import { greyPng } from '../fake-upstream/test-helpers.ts';
 import { recordFigures, verdict } from './figures.ts';
 import { azureProvider, coreClient, openaiProvider, startCanaryFake, startMcpOnFake, textOf } from './harness.ts';
-import { CANARY_KEY, captureOutput, SecretScanner, secretFragments } from './secrets.ts';
+import {
+  CANARY_CLIENT_SECRET,
+  CANARY_KEY,
+  CANARY_TOKEN_PREFIX,
+  captureOutput,
+  SecretScanner,
+  secretFragments,
+} from './secrets.ts';
+
+/** Runs each attempt expecting it to fail; the failures are kept and printed (as a careless caller would). */
+async function collectFailures(attempts: Array<() => Promise<unknown>>, errors: unknown[]): Promise<void> {
+  for (const attempt of attempts) {
+    try {
+      await attempt();
+      errors.push(new Error('expected a failure'));
+    } catch (error) {
+      errors.push(error);
+      console.error(error);
+      console.log(String(error), JSON.stringify(error));
+    }
+  }
+}
 
 let fake: FakeUpstream;
 beforeAll(async () => {
@@ -63,16 +85,7 @@ describe('the canary key never leaves the process in errors, logs or requests', 
           return hanging.client.generate({ prompt: 'a fox', model: 'gpt-image-2' });
         },
       ];
-      for (const attempt of attempts) {
-        try {
-          await attempt();
-          errors.push(new Error('expected a failure'));
-        } catch (error) {
-          errors.push(error);
-          console.error(error);
-          console.log(String(error), JSON.stringify(error));
-        }
-      }
+      await collectFailures(attempts, errors);
     });
     errors.forEach((error, i) => {
       scanner.value(`error ${i}`, error);
@@ -210,6 +223,111 @@ describe('issue 14: the new refusals, and a key any 8 characters of which would 
     } finally {
       await h.close();
       await echoing.close();
+    }
+  });
+});
+
+describe('Azure with Entra ID: the client secret and the tokens never leave the process', () => {
+  const entra = { ...DEFAULT_ENTRA, clientSecret: CANARY_CLIENT_SECRET, tokenPrefix: CANARY_TOKEN_PREFIX };
+  /** An Entra answer that echoes the secret (real Entra does not; a proxy in front of it might). */
+  const echoingSecret = {
+    kind: 'status' as const,
+    route: 'entra.token' as const,
+    status: 401,
+    body: JSON.stringify({
+      error: 'invalid_client',
+      error_description: `AADSTS7000215: Invalid client secret provided: ${CANARY_CLIENT_SECRET}. Trace ID: x`,
+      error_codes: [7000215],
+    }),
+  };
+
+  it('MCP (client credentials): success, refresh after a 401, an echoing refusal, a wrong tenant', async () => {
+    const entraFake = await startCanaryFake({ entra });
+    const env = {
+      OPENAI_API_KEY: '',
+      OPENAI_BASE_URL: '',
+      AZURE_OPENAI_ENDPOINT: entraFake.azureEndpoint,
+      AZURE_OPENAI_DEPLOYMENT: 'gpt-image-2',
+      AZURE_TENANT_ID: DEFAULT_ENTRA.tenantId,
+      AZURE_CLIENT_ID: DEFAULT_ENTRA.clientId,
+      AZURE_CLIENT_SECRET: CANARY_CLIENT_SECRET,
+      AZURE_AUTHORITY_HOST: entraFake.url,
+    };
+    const h = await startMcpOnFake(entraFake, { env });
+    const wrongTenant = await startMcpOnFake(entraFake, { env: { ...env, AZURE_TENANT_ID: 'wrong-tenant' } });
+    try {
+      const scanner = new SecretScanner();
+      const results: unknown[] = [];
+      const { lines } = await captureOutput(async () => {
+        const ok = await h.call('generate_image', { prompt: 'a fox', size: '1024x1024' });
+        expect(ok.isError, textOf(ok)).toBeFalsy();
+        entraFake.expireTokens();
+        const refreshed = await h.call('generate_image', { prompt: 'a fox', size: '1024x1024' });
+        expect(refreshed.isError, textOf(refreshed)).toBeFalsy();
+        entraFake.expireTokens();
+        entraFake.inject(echoingSecret);
+        const refused = await h.call('generate_image', { prompt: 'a fox', size: '1024x1024' });
+        expect(textOf(refused)).toMatch(/check AZURE_CLIENT_SECRET/);
+        const tenant = await wrongTenant.call('generate_image', { prompt: 'a fox', size: '1024x1024' });
+        expect(textOf(tenant)).toMatch(/AZURE_TENANT_ID/);
+        results.push(ok, refreshed, refused, tenant);
+      });
+      results.forEach((result, i) => {
+        scanner.value(`tool result ${i}`, result);
+      });
+      scanner.lines('server log', [...h.logs, ...wrongTenant.logs]).lines('captured output', lines);
+      // The secret belongs in the token request's body only; Azure calls carry the token in a header only.
+      for (const entry of entraFake.log.filter((e) => e.route !== 'entra.token'))
+        scanner.value(`request ${entry.seq} (path, query, body)`, {
+          path: entry.path,
+          query: entry.query,
+          body: entry.body,
+        });
+      expect(entraFake.tokensIssued()).toBe(2);
+      expect(scanner.hits, scanner.report()).toEqual([]);
+    } finally {
+      await h.close();
+      await wrongTenant.close();
+      await entraFake.close();
+    }
+  });
+
+  it('core: the token source refusing, echoing, unreachable: errors carry no secret', async () => {
+    const entraFake = await startCanaryFake({ entra });
+    const scanner = new SecretScanner();
+    const errors: unknown[] = [];
+    const source = (tenantId: string, authorityHost = entraFake.url) =>
+      createEntraTokenSource({
+        tenantId,
+        clientId: DEFAULT_ENTRA.clientId,
+        clientSecret: CANARY_CLIENT_SECRET,
+        authorityHost,
+        transport: createGotTransport(),
+      });
+    try {
+      const { lines } = await captureOutput(async () => {
+        const token = await source(DEFAULT_ENTRA.tenantId).getToken();
+        expect(token.token.startsWith(CANARY_TOKEN_PREFIX)).toBe(true);
+        entraFake.inject(echoingSecret);
+        const attempts = [
+          () => source(DEFAULT_ENTRA.tenantId).getToken(),
+          () => source('wrong-tenant').getToken(),
+          () => source(DEFAULT_ENTRA.tenantId, 'http://127.0.0.1:9').getToken(),
+        ];
+        await collectFailures(attempts, errors);
+      });
+      expect(errors.map((e) => (e instanceof ImageError ? e.kind : String(e)))).toEqual([
+        'authentication',
+        'authentication',
+        'network',
+      ]);
+      errors.forEach((error, i) => {
+        scanner.value(`error ${i}`, error);
+      });
+      scanner.lines('captured output', lines);
+      expect(scanner.hits, scanner.report()).toEqual([]);
+    } finally {
+      await entraFake.close();
     }
   });
 });

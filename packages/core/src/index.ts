@@ -21,6 +21,16 @@ export {
 export { createImageClient } from './client/index.js';
 export { DEFAULT_MAX_RETRIES } from './errors/retry.js';
 
+// Microsoft Entra ID (keyless Azure): a static token or the client-credentials flow.
+export {
+  AZURE_OPENAI_SCOPE,
+  createEntraTokenSource,
+  ENTRA_AUTHORITY_HOST,
+  type EntraClientCredentials,
+  type EntraSettingNames,
+  staticTokenSource,
+} from './auth/index.js';
+
 // Model rules and their words.
 export {
   allowedValues,

@@ -119,6 +119,29 @@ export interface AzureProviderConfig {
   api?: 'deployment' | 'v1';
   /** Sent as the `api-key` header. */
   apiKey?: string;
+  /**
+   * Microsoft Entra ID (keyless): each call carries `Authorization: Bearer` with a token from here
+   * instead of an `api-key`; on a 401 the client asks for a new one once and sends that call again.
+   * `staticTokenSource` (a token the operator refreshes) or `createEntraTokenSource` (client credentials).
+   */
+  tokenSource?: TokenSource;
+}
+
+/** An access token and when it stops being accepted (ms since epoch). */
+export interface AccessToken {
+  token: string;
+  expiresAt: number;
+}
+
+export interface TokenSourceOptions {
+  signal?: AbortSignal;
+  /** The token a 401 just refused: a new one is fetched unless that one was already replaced. */
+  rejected?: string;
+}
+
+/** Where an Azure provider gets its bearer tokens. Errors are ImageErrors with no secret in them. */
+export interface TokenSource {
+  getToken(options?: TokenSourceOptions): Promise<AccessToken>;
 }
 
 export interface SandboxProviderConfig {

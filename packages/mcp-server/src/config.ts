@@ -31,8 +31,18 @@ export interface HttpOptions {
   stateless: boolean;
 }
 
+/**
+ * Azure without a key (Microsoft Entra ID): a bearer token the operator refreshes, or the
+ * client-credentials flow (the client builds the token source: server.ts).
+ */
+export type AzureKeyless =
+  | { kind: 'token'; token: string }
+  | { kind: 'client-credentials'; tenantId: string; clientId: string; clientSecret: string; authorityHost: string };
+
 export interface ServerConfig {
   provider: ProviderConfig;
+  /** Azure with Entra ID instead of AZURE_OPENAI_API_KEY. */
+  azureKeyless?: AzureKeyless;
   providerChoice: ProviderChoice;
   /** Why the sandbox runs (no key found), shown on stderr and in every result. */
   sandboxReason?: string;
@@ -72,6 +82,7 @@ export const DEFAULT_TASK_TTL_MS = 60 * 60_000;
 export const DEFAULT_HTTP_PORT = 3917;
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
 export const DEFAULT_AZURE_API_VERSION = '2025-04-01-preview';
+export const DEFAULT_AZURE_AUTHORITY_HOST = 'https://login.microsoftonline.com';
 /** `--stateless` as an environment variable: 1 / true / yes, or 0 / false / no. */
 export const STATELESS_ENV = 'BRUSHWORK_HTTP_STATELESS';
 
@@ -123,6 +134,11 @@ const SETTINGS = [
   ['openai-project-id', 'OPENAI_PROJECT_ID', 'OpenAI project id'],
   ['azure-endpoint', 'AZURE_OPENAI_ENDPOINT', 'https://RESOURCE.openai.azure.com'],
   ['azure-api-key', 'AZURE_OPENAI_API_KEY', 'Azure OpenAI key (prefer the env var)'],
+  ['azure-ad-token', 'AZURE_OPENAI_AD_TOKEN', 'Entra ID bearer token you refresh yourself, instead of a key'],
+  ['azure-tenant-id', 'AZURE_TENANT_ID', 'Entra ID tenant (client credentials, with client id and secret)'],
+  ['azure-client-id', 'AZURE_CLIENT_ID', 'Entra ID application (client) id'],
+  ['azure-client-secret', 'AZURE_CLIENT_SECRET', 'Entra ID client secret (prefer the env var)'],
+  ['azure-authority-host', 'AZURE_AUTHORITY_HOST', `Entra ID authority (default ${DEFAULT_AZURE_AUTHORITY_HOST})`],
   ['azure-api-version', 'AZURE_OPENAI_API_VERSION', `deployment API version (default ${DEFAULT_AZURE_API_VERSION})`],
   ['azure-deployment', 'AZURE_OPENAI_DEPLOYMENT', 'deployment name (absent: the v1 API with the model as deployment)'],
 ] as const;
@@ -227,7 +243,8 @@ function chooseProvider(
     const choice = requested as ProviderChoice;
     return choice === 'sandbox' ? { choice, sandboxReason: SANDBOX_REQUESTED } : { choice };
   }
-  if (settings.single('azure-endpoint') || settings.single('azure-api-key')) return { choice: 'azure' };
+  if (settings.single('azure-endpoint') || settings.single('azure-api-key') || settings.single('azure-ad-token'))
+    return { choice: 'azure' };
   if (settings.single('openai-api-key')) return { choice: 'openai' };
   return {
     choice: 'sandbox',
@@ -254,6 +271,42 @@ function openaiConfig(settings: SettingsReader, errors: string[]): ProviderConfi
   };
 }
 
+const CLIENT_CREDENTIALS = ['azure-tenant-id', 'azure-client-id', 'azure-client-secret'] as const;
+const AZURE_AUTH_CHOICES =
+  'AZURE_OPENAI_API_KEY, or AZURE_OPENAI_AD_TOKEN, or AZURE_TENANT_ID + AZURE_CLIENT_ID + AZURE_CLIENT_SECRET (Entra ID)';
+
+/** How Azure authenticates: exactly one of a key, a bearer token, or the three client-credentials settings. */
+function azureAuth(settings: SettingsReader, errors: string[]): AzureKeyless | undefined {
+  const apiKey = settings.single('azure-api-key');
+  const token = settings.single('azure-ad-token');
+  const given = CLIENT_CREDENTIALS.filter((flag) => settings.single(flag));
+  const authorityHost = settings.single('azure-authority-host');
+  const ways = [apiKey, token, given.length > 0 ? 'client credentials' : undefined].filter(Boolean).length;
+  if (ways === 0) errors.push(`Azure needs ${AZURE_AUTH_CHOICES}`);
+  if (ways > 1) errors.push(`Azure takes one way to authenticate: set only one of ${AZURE_AUTH_CHOICES}`);
+  if (given.length > 0 && given.length < CLIENT_CREDENTIALS.length) {
+    const missing = CLIENT_CREDENTIALS.filter((flag) => !given.includes(flag)).map(envName);
+    errors.push(
+      `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required with ${given.map(envName).join(' and ')} (Entra ID client credentials)`,
+    );
+  }
+  if (authorityHost) {
+    if (given.length === 0)
+      errors.push('AZURE_AUTHORITY_HOST only applies with AZURE_TENANT_ID + AZURE_CLIENT_ID + AZURE_CLIENT_SECRET');
+    checkUrl('AZURE_AUTHORITY_HOST', authorityHost, errors);
+  }
+  if (ways !== 1) return undefined;
+  if (token) return { kind: 'token', token };
+  if (given.length !== CLIENT_CREDENTIALS.length) return undefined;
+  return {
+    kind: 'client-credentials',
+    tenantId: settings.single('azure-tenant-id') ?? '',
+    clientId: settings.single('azure-client-id') ?? '',
+    clientSecret: settings.single('azure-client-secret') ?? '',
+    authorityHost: (authorityHost ?? DEFAULT_AZURE_AUTHORITY_HOST).replace(/\/+$/, ''),
+  };
+}
+
 function azureConfig(settings: SettingsReader, errors: string[]): ProviderConfig {
   const endpoint = settings.single('azure-endpoint');
   const apiKey = settings.single('azure-api-key');
@@ -261,14 +314,13 @@ function azureConfig(settings: SettingsReader, errors: string[]): ProviderConfig
   const apiVersion = settings.single('azure-api-version');
   if (!endpoint) errors.push('AZURE_OPENAI_ENDPOINT is required for Azure (e.g. https://RESOURCE.openai.azure.com)');
   else checkUrl('AZURE_OPENAI_ENDPOINT', endpoint, errors);
-  if (!apiKey) errors.push('AZURE_OPENAI_API_KEY is required for Azure');
   if (!deployment && !settings.single('model')) {
     errors.push('Azure needs AZURE_OPENAI_DEPLOYMENT (or BRUSHWORK_MODEL naming the deployment for the v1 API)');
   }
   return {
     kind: 'azure',
     endpoint: (endpoint ?? '').replace(/\/+$/, ''),
-    apiKey: apiKey ?? '',
+    ...(apiKey ? { apiKey } : {}),
     ...(deployment
       ? { api: 'deployment' as const, deployment, apiVersion: apiVersion ?? DEFAULT_AZURE_API_VERSION }
       : { api: 'v1' as const, ...(apiVersion ? { apiVersion } : {}) }),
@@ -373,6 +425,7 @@ export function parseConfig(
   const model = settings.single('model');
   const { choice, sandboxReason } = chooseProvider(settings, errors);
   const provider = providerConfig(choice, settings, errors);
+  const azureKeyless = choice === 'azure' ? azureAuth(settings, errors) : undefined;
   const outputDir = absolute(settings.single('output-dir') ?? resolve(context.homedir, 'brushwork-images'), context);
   const inputDirs = settings.list('input-dir', delimiter).map((dir) => absolute(dir, context));
   const maxInlineBytes = count(settings, 'max-inline-bytes', DEFAULT_MAX_INLINE_BYTES, true, errors);
@@ -386,14 +439,19 @@ export function parseConfig(
   if (errors.length > 0 || !spend.ok) return { kind: 'error', errors };
   if (sandboxReason) notices.push(sandboxReason);
 
-  const secrets = [settings.single('openai-api-key'), settings.single('azure-api-key'), http.token].filter(
-    (s): s is string => typeof s === 'string' && s.length >= 4,
-  );
+  const secrets = [
+    settings.single('openai-api-key'),
+    settings.single('azure-api-key'),
+    settings.single('azure-ad-token'),
+    settings.single('azure-client-secret'),
+    http.token,
+  ].filter((s): s is string => typeof s === 'string' && s.length >= 4);
   return {
     kind: 'config',
     notices,
     config: {
       provider,
+      ...(azureKeyless ? { azureKeyless } : {}),
       providerChoice: choice,
       ...(sandboxReason ? { sandboxReason } : {}),
       ...(model ? { model } : {}),

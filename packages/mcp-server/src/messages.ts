@@ -23,7 +23,8 @@ const PROVIDER_NAMES: Record<string, string> = {
 
 const KEY_HINTS: Record<string, string> = {
   openai: 'check OPENAI_API_KEY (and OPENAI_ORG_ID / OPENAI_PROJECT_ID) in the MCP server configuration',
-  azure: 'check AZURE_OPENAI_API_KEY and AZURE_OPENAI_ENDPOINT in the MCP server configuration',
+  azure:
+    'check AZURE_OPENAI_ENDPOINT and the credential (AZURE_OPENAI_API_KEY, AZURE_OPENAI_AD_TOKEN, or AZURE_TENANT_ID + AZURE_CLIENT_ID + AZURE_CLIENT_SECRET) in the MCP server configuration',
 };
 
 /** One message an agent (or its user) can act on. */
@@ -48,6 +49,8 @@ export function describeError(error: unknown, provider: string): string {
       return `${who} rejected the request: ${message}${param}${requestId}`;
     }
     case 'authentication':
+      // Entra ID token endpoint errors name the setting to fix (param) in their message.
+      if (error.param) return `Authentication failed: ${error.message} Retrying will not help.`;
       return `Authentication failed: ${who} rejected the API key (${error.status ?? 401}). ${KEY_HINTS[provider] ?? 'check the API key in the MCP server configuration'}. Retrying will not help.`;
     case 'permission':
       return `Permission denied by ${who}: ${message}${requestId}. The key or project may not have access to this model.`;

@@ -4,8 +4,15 @@
  * is injected, so tests run it against the sandbox or the fake upstream.
  */
 import { createRequire } from 'node:module';
-import type { ImageClient, Transport } from '@brushwork/core';
-import { createImageClient } from '@brushwork/core/node';
+import {
+  createEntraTokenSource,
+  type ImageClient,
+  type ProviderConfig,
+  staticTokenSource,
+  type TokenSource,
+  type Transport,
+} from '@brushwork/core';
+import { createFetchTransport, createImageClient } from '@brushwork/core/node';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerConfig } from './config.js';
 import { modelContext } from './describe.js';
@@ -48,8 +55,46 @@ export async function createServerSpendGuard(config: ServerConfig): Promise<Spen
   return createSpendGuard({ dir: config.outputDir, config: config.spend, ...(prices ? { prices } : {}) });
 }
 
+/** One token source per configuration: every session (and stateless request) of a process shares its cached token. */
+const tokenSources = new WeakMap<ServerConfig, TokenSource>();
+
+/** The Entra ID token source of an Azure configuration without a key (undefined otherwise). */
+function tokenSourceFor(config: ServerConfig, transport: Transport | undefined): TokenSource | undefined {
+  const keyless = config.azureKeyless;
+  if (!keyless || config.provider.kind !== 'azure') return undefined;
+  let source = tokenSources.get(config);
+  if (!source) {
+    source =
+      keyless.kind === 'token'
+        ? staticTokenSource(keyless.token)
+        : createEntraTokenSource({
+            tenantId: keyless.tenantId,
+            clientId: keyless.clientId,
+            clientSecret: keyless.clientSecret,
+            authorityHost: keyless.authorityHost,
+            transport: transport ?? createFetchTransport(),
+            settingNames: ENTRA_SETTING_NAMES,
+          });
+    tokenSources.set(config, source);
+  }
+  return source;
+}
+
+const ENTRA_SETTING_NAMES = {
+  tenantId: 'AZURE_TENANT_ID',
+  clientId: 'AZURE_CLIENT_ID',
+  clientSecret: 'AZURE_CLIENT_SECRET',
+  authorityHost: 'AZURE_AUTHORITY_HOST',
+};
+
+/** The provider configuration with its Entra ID token source (Azure without a key), ready for the client. */
+export function providerWithAuth(config: ServerConfig, transport?: Transport): ProviderConfig {
+  const tokenSource = tokenSourceFor(config, transport);
+  return tokenSource && config.provider.kind === 'azure' ? { ...config.provider, tokenSource } : config.provider;
+}
+
 export function clientFor(config: ServerConfig, transport?: Transport): ImageClient {
-  return createImageClient({ provider: config.provider, ...(transport ? { transport } : {}) });
+  return createImageClient({ provider: providerWithAuth(config, transport), ...(transport ? { transport } : {}) });
 }
 
 export function createBrushworkServer(config: ServerConfig, deps: ServerDeps = {}): McpServer {

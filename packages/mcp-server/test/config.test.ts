@@ -107,7 +107,7 @@ describe('bad configuration', () => {
     expect(errors({ BRUSHWORK_PROVIDER: 'openai' })[0]).toMatch(/OPENAI_API_KEY is required/);
     const azure = errors({ BRUSHWORK_PROVIDER: 'azure' });
     expect(azure.join('\n')).toMatch(/AZURE_OPENAI_ENDPOINT is required/);
-    expect(azure.join('\n')).toMatch(/AZURE_OPENAI_API_KEY is required/);
+    expect(azure.join('\n')).toMatch(/Azure needs AZURE_OPENAI_API_KEY, or AZURE_OPENAI_AD_TOKEN, or AZURE_TENANT_ID/);
   });
 
   it('rejects non-https URLs except for localhost, and never echoes credentials in URLs', () => {
@@ -258,5 +258,72 @@ describe('files and transport settings', () => {
       }
     }
     expect(parseConfig({}, ['--version'], context).kind).toBe('version');
+  });
+});
+
+describe('Azure with Microsoft Entra ID', () => {
+  const base = { AZURE_OPENAI_ENDPOINT: 'https://res.openai.azure.com', AZURE_OPENAI_DEPLOYMENT: 'images' };
+  const credentials = { AZURE_TENANT_ID: 'tenant', AZURE_CLIENT_ID: 'client', AZURE_CLIENT_SECRET: 'secret-value-1' };
+
+  it('takes the client credentials, with the default authority, and keeps the secret among the secrets', () => {
+    const c = config({ ...base, ...credentials });
+    expect(c.providerChoice).toBe('azure');
+    expect(c.provider).not.toHaveProperty('apiKey');
+    expect(c.azureKeyless).toEqual({
+      kind: 'client-credentials',
+      tenantId: 'tenant',
+      clientId: 'client',
+      clientSecret: 'secret-value-1',
+      authorityHost: 'https://login.microsoftonline.com',
+    });
+    expect(c.secrets).toContain('secret-value-1');
+    expect(
+      config({ ...base, ...credentials, AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us/' }).azureKeyless,
+    ).toMatchObject({ authorityHost: 'https://login.microsoftonline.us' });
+  });
+
+  it('takes a bearer token (AZURE_OPENAI_AD_TOKEN) as a secret, and infers Azure from it', () => {
+    const c = config({
+      AZURE_OPENAI_ENDPOINT: 'https://res.openai.azure.com',
+      AZURE_OPENAI_DEPLOYMENT: 'd',
+      AZURE_OPENAI_AD_TOKEN: 'token-value-1',
+    });
+    expect(c.azureKeyless).toEqual({ kind: 'token', token: 'token-value-1' });
+    expect(c.secrets).toContain('token-value-1');
+  });
+
+  it('names what is missing from the client credentials', () => {
+    expect(errors({ ...base, AZURE_TENANT_ID: 't' })).toEqual([
+      'AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are required with AZURE_TENANT_ID (Entra ID client credentials)',
+    ]);
+    expect(errors({ ...base, AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c' })).toEqual([
+      'AZURE_CLIENT_SECRET is required with AZURE_TENANT_ID and AZURE_CLIENT_ID (Entra ID client credentials)',
+    ]);
+  });
+
+  it('refuses two ways to authenticate at once, and an authority without client credentials', () => {
+    expect(errors({ ...base, ...credentials, AZURE_OPENAI_API_KEY: 'key-1234' })[0]).toMatch(
+      /one way to authenticate: set only one of AZURE_OPENAI_API_KEY, or AZURE_OPENAI_AD_TOKEN/,
+    );
+    expect(errors({ ...base, AZURE_OPENAI_API_KEY: 'key-1234', AZURE_OPENAI_AD_TOKEN: 'tok-1234' })[0]).toMatch(
+      /one way to authenticate/,
+    );
+    expect(errors({ ...base, AZURE_OPENAI_API_KEY: 'key-1234', AZURE_AUTHORITY_HOST: 'https://x.example' })).toEqual([
+      'AZURE_AUTHORITY_HOST only applies with AZURE_TENANT_ID + AZURE_CLIENT_ID + AZURE_CLIENT_SECRET',
+    ]);
+    expect(errors({ ...base, ...credentials, AZURE_AUTHORITY_HOST: 'http://login.example' })[0]).toMatch(
+      /AZURE_AUTHORITY_HOST must use https/,
+    );
+  });
+
+  it('lists the Entra ID settings in --help', () => {
+    for (const name of [
+      'AZURE_OPENAI_AD_TOKEN',
+      'AZURE_TENANT_ID',
+      'AZURE_CLIENT_ID',
+      'AZURE_CLIENT_SECRET',
+      'AZURE_AUTHORITY_HOST',
+    ])
+      expect(helpText()).toContain(name);
   });
 });

@@ -25,7 +25,7 @@ describe('server.json (MCP registry)', () => {
 
   it('documents every environment variable the server reads, secrets marked', () => {
     const documented: string[] = server.packages[0].environmentVariables.map((v: { name: string }) => v.name);
-    const read = [...helpText().matchAll(/\b((?:OPENAI|AZURE_OPENAI|BRUSHWORK)_[A-Z_]+)\b/g)].map((m) => m[1]!);
+    const read = [...helpText().matchAll(/\b((?:OPENAI|AZURE|BRUSHWORK)_[A-Z_]+)\b/g)].map((m) => m[1]!);
     // Settings of the HTTP transport only (server.json describes the stdio package).
     const httpOnly = [
       'BRUSHWORK_ALLOWED_ORIGINS',
@@ -41,7 +41,13 @@ describe('server.json (MCP registry)', () => {
     const secrets = server.packages[0].environmentVariables
       .filter((v: { isSecret?: boolean }) => v.isSecret)
       .map((v: { name: string }) => v.name);
-    expect(secrets.sort()).toEqual(['AZURE_OPENAI_API_KEY', 'BRUSHWORK_HTTP_TOKEN', 'OPENAI_API_KEY']);
+    expect(secrets.sort()).toEqual([
+      'AZURE_CLIENT_SECRET',
+      'AZURE_OPENAI_AD_TOKEN',
+      'AZURE_OPENAI_API_KEY',
+      'BRUSHWORK_HTTP_TOKEN',
+      'OPENAI_API_KEY',
+    ]);
   });
 
   it('ships the bin with a shebang that runs node with a small young generation', async () => {

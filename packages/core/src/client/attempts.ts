@@ -15,6 +15,9 @@ import type { ClientSettings } from './settings.js';
 
 export type Emit = (event: ProgressEvent) => void;
 
+/** Bearer tokens kept for redaction besides the configured credentials. */
+const MAX_REMEMBERED_TOKENS = 8;
+
 export interface Attempts {
   /** The transport, or an invalid_request error saying none was given. */
   transport(): Transport;
@@ -33,7 +36,9 @@ export interface Attempts {
 }
 
 export function createAttempts(settings: ClientSettings): Attempts {
-  const { provider, sleep, maxRetries, random, now, secrets, timeoutMs, maxResponseBytes } = settings;
+  const { provider, sleep, maxRetries, random, now, timeoutMs, maxResponseBytes } = settings;
+  // The configured credentials, then every bearer token handed out by the token source (redacted too).
+  const secrets: string[] = [...settings.secrets];
   const classify = (caught: unknown) => classifyFailure(caught, secrets);
 
   function transport(): Transport {
@@ -54,7 +59,50 @@ export function createAttempts(settings: ClientSettings): Attempts {
     signal: AbortSignal | undefined,
     model: string | undefined,
   ): Promise<HttpResponse> {
+    let sent = await sendOnce(await authorize(wire, signal, undefined), signal);
+    if (sent.response.status === 401 && sent.token !== undefined) {
+      // The token may have expired or been revoked early: one new token, one more try of this call.
+      await readWholeBody(sent.response);
+      sent = await sendOnce(await authorize(wire, signal, sent.token), signal);
+    }
+    return checkStatus(sent.response, model);
+  }
+
+  interface Authorized {
+    wire: WireRequest;
+    /** The bearer token it carries (providers with a token source). */
+    token?: string;
+  }
+
+  async function sendOnce(
+    { wire, token }: Authorized,
+    signal: AbortSignal | undefined,
+  ): Promise<Authorized & { response: HttpResponse }> {
     const response = await transport()({ ...wire, timeoutMs, signal, maxResponseBytes });
+    return { wire, token, response };
+  }
+
+  /** The wire request with a bearer token when the provider takes tokens (a new one when `rejected` is set). */
+  async function authorize(
+    wire: WireRequest,
+    signal: AbortSignal | undefined,
+    rejected: string | undefined,
+  ): Promise<Authorized> {
+    const { tokenSource, withToken } = provider;
+    if (!tokenSource || !withToken) return { wire };
+    const { token } = await tokenSource.getToken({ signal, rejected });
+    rememberSecret(token);
+    return { wire: withToken(wire, token), token };
+  }
+
+  /** Tokens join the secrets to redact; only the latest few are kept (a long-lived client sees many). */
+  function rememberSecret(token: string): void {
+    if (secrets.includes(token)) return;
+    secrets.push(token);
+    if (secrets.length > settings.secrets.length + MAX_REMEMBERED_TOKENS) secrets.splice(settings.secrets.length, 1);
+  }
+
+  async function checkStatus(response: HttpResponse, model: string | undefined): Promise<HttpResponse> {
     if (response.status >= 200 && response.status < 300) return response;
     const body = await readWholeBody(response);
     throw classifyResponse({

@@ -3,7 +3,8 @@
  * - deployment (default): {endpoint}/openai/deployments/{deployment}/images/{op}?api-version=V, no
  *   `model` in the body (the deployment picks the model);
  * - v1: {endpoint}/openai/v1/images/{op}[?api-version=V], the deployment sent as `model`.
- * Auth: `api-key: KEY`.
+ * Auth: `api-key: KEY`, or `Authorization: Bearer TOKEN` from an injected Entra ID token source (the
+ * client asks the source for a token per attempt and hands it to `withToken`).
  */
 import { resolveFamily } from '../models/index.js';
 import type { AzureProviderConfig, EditRequest, ImageRequest, ModelInfo, Problem } from '../types.js';
@@ -23,9 +24,14 @@ export function azureEndpoint(endpoint: string): string {
   return trimBase(endpoint).replace(/\/openai(\/v1)?$/i, '');
 }
 
-/** The auth header: `api-key` (the one place to add an injected Entra ID token source later). */
+/** The auth header built with the request: `api-key`; none with a token source (`withToken` adds the bearer). */
 function azureAuthHeaders(config: AzureProviderConfig): Record<string, string> {
-  return config.apiKey ? { 'api-key': config.apiKey } : {};
+  return config.apiKey && !config.tokenSource ? { 'api-key': config.apiKey } : {};
+}
+
+/** The request with an Entra ID access token as `Authorization: Bearer`. */
+export function azureWithToken(wire: WireRequest, token: string): WireRequest {
+  return { ...wire, headers: { ...wire.headers, authorization: `Bearer ${token}` } };
 }
 
 function isV1(config: AzureProviderConfig): boolean {
@@ -90,8 +96,11 @@ export function azureConfigProblems(config: AzureProviderConfig): Problem[] {
       });
     }
   }
-  if (!config.apiKey) {
-    problems.push({ field: 'apiKey', message: 'Azure OpenAI needs an apiKey.' });
+  if (!config.apiKey && !config.tokenSource) {
+    problems.push({
+      field: 'apiKey',
+      message: 'Azure OpenAI needs an apiKey, or a tokenSource for Microsoft Entra ID (keyless) auth.',
+    });
   }
   return problems;
 }
@@ -117,6 +126,7 @@ export function azureProvider(config: AzureProviderConfig): Provider {
     requestProblems: (request) => v1ModelProblems(config, request),
     buildGenerate: (request, ctx) => buildAzureGenerate(config, request, ctx),
     buildEdit: (request, ctx) => buildAzureEdit(config, request, ctx),
+    ...(config.tokenSource ? { tokenSource: config.tokenSource, withToken: azureWithToken } : {}),
     configuredModels: (): ModelInfo[] => {
       if (!config.deployment) return [];
       const family = resolveFamily(config.deployment);

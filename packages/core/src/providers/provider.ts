@@ -1,4 +1,13 @@
-import type { EditRequest, ImageRequest, ModelFamily, ModelInfo, Problem, ProviderKind, Transport } from '../types.js';
+import type {
+  EditRequest,
+  ImageRequest,
+  ModelFamily,
+  ModelInfo,
+  Problem,
+  ProviderKind,
+  TokenSource,
+  Transport,
+} from '../types.js';
 import type { BuildContext, WireRequest } from './encode.js';
 
 /**
@@ -22,6 +31,10 @@ export interface Provider {
   resultModel(request: ImageRequest): string;
   /** A host that answers in process (the sandbox): used instead of any transport the caller passes. */
   transport?: Transport;
+  /** Bearer tokens (Azure with Entra ID): the client asks for one per attempt, a new one once after a 401. */
+  tokenSource?: TokenSource;
+  /** The request carrying a token from `tokenSource` (the provider knows the header and scheme). */
+  withToken?: (wire: WireRequest, token: string) => WireRequest;
   buildGenerate(request: ImageRequest, ctx?: BuildContext): WireRequest;
   buildEdit(request: EditRequest, ctx?: BuildContext): WireRequest;
   /** GET /models; absent when the host cannot list (then `configuredModels` answers). */
