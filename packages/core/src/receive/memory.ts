@@ -13,6 +13,9 @@
  * 3. Early release: `releaseBytes` empties an own array's buffer at once (ArrayBuffer.transfer(0)),
  *    for the client once a body's images are decoded, and for callers done with a saved image.
  *
+ * 4. Streamed decoding (decode-stream.ts, the client's path when the transport streams the body):
+ *    base64 is decoded from each chunk as it arrives; the body is never held, only the images.
+ *
  * The MCP server adds a GC pacer of its own (packages/mcp-server/src/memory.ts).
  */
 
