@@ -166,6 +166,11 @@ export interface HttpRequest {
   maxResponseBytes?: number;
   /** Ask for the body as a stream (SSE). Transports that cannot stream may still return `body`. */
   stream?: boolean;
+  /**
+   * Hand the body over as `chunks` whatever its type, so the caller reads it as it arrives (images
+   * answers are decoded on the way: receive/decode-stream.ts). Transports that cannot may return `body`.
+   */
+  streamBody?: boolean;
 }
 
 export interface HttpResponse {
@@ -174,7 +179,7 @@ export interface HttpResponse {
   headers: Record<string, string>;
   /** The whole body, unless the transport streams. */
   body?: Uint8Array;
-  /** Streamed body (only when the request asked for `stream`). */
+  /** Streamed body (only when the request asked for `stream` or `streamBody`). */
   chunks?: AsyncIterable<Uint8Array>;
 }
 

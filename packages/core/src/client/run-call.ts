@@ -3,9 +3,8 @@
  * or download each image and read its type and size.
  */
 import { downloadImage } from '../receive/download.js';
-import { releaseBytes } from '../receive/memory.js';
-import { decodeImageData, parseImagesBodyDecoded, type RawImage, toGeneratedImage } from '../receive/parse-images.js';
-import { readWholeBody } from '../receive/body.js';
+import { decodeImageData, type RawImage, toGeneratedImage } from '../receive/parse-images.js';
+import { readImagesAnswer } from '../receive/decode-stream.js';
 import { readImageStream } from '../receive/stream-images.js';
 import { readRequestId } from '../errors/http-headers.js';
 import type { PlannedCall } from '../request/fanout.js';
@@ -55,7 +54,8 @@ export async function runCall(
   const wire = build();
   const model = ctx.settings.provider.resultModel(request);
   const answer = await ctx.attempts.withRetries(call.call, ctx.signal, ctx.emit, async () => {
-    const response = await ctx.attempts.send(wire, ctx.signal, model);
+    // JSON answers are decoded as they arrive (receive/decode-stream.ts): ask for the body as chunks.
+    const response = await ctx.attempts.send({ ...wire, streamBody: true }, ctx.signal, model);
     return readAnswer(response, call, ctx.emit);
   });
   return materialise(answer, call, request, ctx);
@@ -73,10 +73,7 @@ async function readAnswer(response: HttpResponse, call: PlannedCall, emit: Emit)
     });
     return { ...streamed, requestIds };
   }
-  const body = await readWholeBody(response);
-  const parsed = parseImagesBodyDecoded(body, { status: response.status, requestId });
-  // The images were decoded into arrays of their own: free the (larger) body now (receive/memory.ts).
-  releaseBytes(body);
+  const parsed = await readImagesAnswer(response, { status: response.status, requestId });
   return {
     created: parsed.created,
     images: parsed.data,

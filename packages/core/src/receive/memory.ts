@@ -2,7 +2,7 @@
  * Memory tuning, all in one place. The simple path is: a transport returns a body, the client
  * parses it, images are copied out, the garbage collector frees the rest. With photo-sized answers
  * (4.4 MB of JSON per 1024x1024 PNG, 33 MB for 4K) and ten calls at once, that path holds the body
- * and the decoded image side by side and leaves megabytes to the collector's timing. Three measures
+ * and the decoded image side by side and leaves megabytes to the collector's timing. Four measures
  * cut the peak, each safe only for bytes nobody else holds:
  *
  * 1. Ownership: bodies the core's own transports (or BodyCollector) allocated are marked "own"
@@ -12,6 +12,8 @@
  *    (`canDecodeInPlace`, then `handOverBody`): body and image are never in memory side by side.
  * 3. Early release: `releaseBytes` empties an own array's buffer at once (ArrayBuffer.transfer(0)),
  *    for the client once a body's images are decoded, and for callers done with a saved image.
+ * 4. Streamed decoding (decode-stream.ts, the client's path when the transport streams the body):
+ *    base64 is decoded from each chunk as it arrives; the body is never held, only the images.
  *
  * The MCP server adds a GC pacer of its own (packages/mcp-server/src/memory.ts).
  */

@@ -133,7 +133,7 @@ export function parseImagesBody(
 // next quote; anything unusual (escapes such as \/, counts that do not match)
 // falls back to the plain parse.
 
-const FAST_PATH_MIN_BYTES = 64 * 1024;
+export const FAST_PATH_MIN_BYTES = 64 * 1024;
 
 interface NodeBuffer extends Uint8Array {
   indexOf(value: number | Uint8Array, byteOffset?: number): number;
@@ -263,6 +263,38 @@ export function parseImagesBodyDecoded(
     }
     image.bytes = bytes;
   }
+  return parsed;
+}
+
+/**
+ * An answer read as a stream (receive/decode-stream.ts): `kept` is the body with every b64_json value
+ * elided (""), `images` the decoded values in order. Undefined when they do not fit together (the
+ * caller then reads the rebuilt body the usual way); throws what `parseImagesBodyDecoded` throws.
+ */
+export function parseElidedImagesBody(
+  kept: Uint8Array,
+  images: readonly Uint8Array[],
+  context: { status?: number; requestId?: string } = {},
+): ParsedImagesBody | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(kept));
+  } catch {
+    return undefined;
+  }
+  const data = isRecord(json) && Array.isArray(json.data) ? json.data : undefined;
+  if (!data) return undefined;
+  const items = data.filter((item): item is Record<string, unknown> => isRecord(item) && item.b64_json === '');
+  if (items.length !== images.length) return undefined;
+  // A stand-in so the shared reader sees an inline image; replaced by the decoded bytes below.
+  for (const item of items) item.b64_json = 'AAAA';
+  const parsed = readImagesJson(json, context);
+  items.forEach((item, k) => {
+    const image = parsed.data[data.indexOf(item)];
+    if (!image) return;
+    delete image.b64Json;
+    image.bytes = images[k] as Uint8Array;
+  });
   return parsed;
 }
 

@@ -127,7 +127,7 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Trans
       throw responseTooLarge(limit);
     }
     const result: HttpResponse = { status: response.status, headers };
-    if (request.stream) {
+    if (request.stream || request.streamBody) {
       result.chunks = readChunks(response, attempt, request);
       return result;
     }

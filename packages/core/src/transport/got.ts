@@ -138,7 +138,7 @@ export function createGotTransport(options: GotTransportOptions = {}): Transport
       throw responseTooLarge(limit);
     }
     if (failure) throw toTransportError(failure, request);
-    if (request.stream) {
+    if (request.stream || request.streamBody) {
       result.chunks = iterate(stream, request);
       return result;
     }
