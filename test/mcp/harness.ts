@@ -50,8 +50,22 @@ export async function startMcp(env: Record<string, string>, argv: string[] = [])
   const transport: Transport = async (request) => {
     requests.push(request);
     const response = await got(request);
-    responses.push({ ...response, ...(response.body ? { body: Uint8Array.from(response.body) } : {}) });
-    return response;
+    const recorded: HttpResponse = { ...response, ...(response.body ? { body: Uint8Array.from(response.body) } : {}) };
+    responses.push(recorded);
+    if (!response.chunks || response.body) return response;
+    // A streamed body (the core decodes b64_json as it arrives): keep a copy of the bytes as they pass.
+    const source = response.chunks;
+    const copies: Uint8Array[] = [];
+    return {
+      ...response,
+      chunks: (async function* () {
+        for await (const chunk of source) {
+          copies.push(Uint8Array.from(chunk));
+          yield chunk;
+        }
+        recorded.body = Buffer.concat(copies);
+      })(),
+    };
   };
   const client = createImageClient({
     provider: providerWithAuth(config, transport),
