@@ -3,15 +3,27 @@
  * (browsers, sandboxes without Buffer).
  */
 
-interface BufferLike {
-  from(input: string, encoding: 'base64'): Uint8Array;
-  from(input: Uint8Array): Uint8Array & { toString(encoding: 'base64'): string };
+/** What the core uses of Node's Buffer (typed here: the core does not depend on @types/node at run time). */
+export interface NodeBytes extends Uint8Array {
+  latin1Slice?(start: number, end: number): string;
+  toString(encoding?: string, start?: number, end?: number): string;
+  write(text: string, offset: number, encoding: 'base64'): number;
+}
+export interface NodeBufferStatic {
+  from(input: string, encoding: 'base64' | 'latin1'): NodeBytes;
+  from(input: Uint8Array): NodeBytes;
+  from(buffer: ArrayBufferLike, byteOffset: number, length: number): NodeBytes;
+  allocUnsafe(size: number): NodeBytes;
 }
 
-function nodeBuffer(): BufferLike | undefined {
-  const candidate = (globalThis as { Buffer?: BufferLike }).Buffer;
+/** Node's Buffer when present (fast, native decoding), else undefined (browsers, sandboxes without it). */
+export function nodeBuffer(): NodeBufferStatic | undefined {
+  const candidate = (globalThis as unknown as { Buffer?: NodeBufferStatic }).Buffer;
   return typeof candidate?.from === 'function' ? candidate : undefined;
 }
+
+/** Base64 characters decoded per step: a multiple of 4, small enough for short-lived young-generation strings. */
+export const BASE64_STEP = 48 * 1024;
 
 /** Decodes standard or URL-safe base64, ignoring whitespace. Never throws on odd input: it decodes what it can. */
 export function decodeBase64(text: string): Uint8Array {
@@ -39,19 +51,6 @@ export function encodeBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-interface NodeBytes extends Uint8Array {
-  latin1Slice?(start: number, end: number): string;
-  toString(encoding?: string, start?: number, end?: number): string;
-  write(text: string, offset: number, encoding: 'base64'): number;
-}
-interface NodeBufferStatic {
-  from(buffer: ArrayBufferLike, byteOffset: number, length: number): NodeBytes;
-  allocUnsafe(size: number): NodeBytes;
-}
-
-/** Base64 characters decoded per step: a multiple of 4, small enough for short-lived young-generation strings. */
-const STEP = 48 * 1024;
-
 /**
  * Decodes base64 held as bytes (ASCII, e.g. a slice of a JSON body) into a new array of exactly the
  * decoded size, without ever building one string of the whole value: Node decodes it natively in
@@ -64,7 +63,7 @@ const STEP = 48 * 1024;
  * plain base64, the result is a new array as usual.
  */
 export function decodeBase64Bytes(bytes: Uint8Array, start = 0, end = bytes.length, inPlace = false): Uint8Array {
-  const BufferImpl = (globalThis as unknown as { Buffer?: NodeBufferStatic }).Buffer;
+  const BufferImpl = nodeBuffer();
   if (!BufferImpl) {
     let text = '';
     for (let s = start; s < end; s += 8192) text += String.fromCharCode(...bytes.subarray(s, Math.min(s + 8192, end)));
@@ -82,8 +81,8 @@ export function decodeBase64Bytes(bytes: Uint8Array, start = 0, end = bytes.leng
   const size = Math.floor(chars / 4) * 3 + (rest === 0 ? 0 : rest - 1);
   const out = inPlace ? buf : BufferImpl.allocUnsafe(size);
   let written = 0;
-  for (let s = start; s < stop; s += STEP) {
-    const e = Math.min(s + STEP, stop);
+  for (let s = start; s < stop; s += BASE64_STEP) {
+    const e = Math.min(s + BASE64_STEP, stop);
     const text = slice(s, e);
     const expected = e === stop ? size - written : ((e - s) / 4) * 3;
     const got = out.write(text, written, 'base64');

@@ -13,6 +13,7 @@
  * `parseImagesBodyDecoded`: same result, same errors as reading the whole body.
  */
 import type { HttpResponse } from '../types.js';
+import { BASE64_STEP as STEP, type NodeBufferStatic, type NodeBytes, nodeBuffer } from './base64.js';
 import { BodyCollector, declaredBodyLength, readWholeBody } from './body.js';
 import { allocateBytes, handOverBody, markOwnBody, releaseBytes } from './memory.js';
 import {
@@ -22,23 +23,6 @@ import {
   parseImagesBodyDecoded,
 } from './parse-images.js';
 
-interface NodeBytes extends Uint8Array {
-  latin1Slice?(start: number, end: number): string;
-  toString(encoding?: string, start?: number, end?: number): string;
-  write(text: string, offset: number, encoding: 'base64'): number;
-}
-interface NodeBufferStatic {
-  from(buffer: ArrayBufferLike, byteOffset: number, length: number): NodeBytes;
-  from(text: string, encoding: 'latin1'): NodeBytes;
-}
-
-function nodeBuffer(): NodeBufferStatic | undefined {
-  const candidate = (globalThis as unknown as { Buffer?: NodeBufferStatic }).Buffer;
-  return typeof candidate?.from === 'function' ? candidate : undefined;
-}
-
-/** Base64 characters decoded per step (a multiple of 4): short-lived young-generation strings. */
-const STEP = 48 * 1024;
 /** Slack left in an image's array before it is copied to its exact size. */
 const MAX_SLACK = 64 * 1024;
 
