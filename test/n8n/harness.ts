@@ -244,6 +244,8 @@ export async function importAll(
       await n8n(home, ['import:credentials', `--input=${join(dir, 'credentials.json')}`], { env }),
       'n8n import:credentials',
     );
+    // The import file is the only place credentials are in plain text: it is the input, gone once imported.
+    await rm(join(dir, 'credentials.json'), { force: true });
   }
   for (const [i, workflow] of workflows.entries()) {
     await writeFile(join(dir, 'workflows', `${i}.json`), JSON.stringify(workflow));

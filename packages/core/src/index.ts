@@ -28,6 +28,7 @@ export {
   ENTRA_AUTHORITY_HOST,
   type EntraClientCredentials,
   type EntraSettingNames,
+  entraTokenRefusal,
   staticTokenSource,
 } from './auth/index.js';
 
@@ -68,6 +69,7 @@ export { encodeBase64 } from './receive/base64.js';
 export { imageFileName, normalizeExtension } from './image/file-name.js';
 export { encodePng, imageTypeName, readImageSize, sniffImageType } from './image/index.js';
 export { waitText } from './util/text.js';
+export { isRecord } from './util/values.js';
 
 // The offline sandbox.
 export { createSandboxTransport, multipartBoundary, parseMultipart } from './sandbox/index.js';

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createEntraTokenSource,
   createImageClient,
+  entraTokenRefusal,
   type HttpRequest,
   ImageError,
   staticTokenSource,
@@ -145,5 +146,42 @@ describe('the client with a token source (Azure)', () => {
     expect((error as ImageError).kind).toBe('authentication');
     expect(sent).toHaveLength(2);
     expect(JSON.stringify(error)).not.toContain('static-token-value');
+  });
+});
+
+describe('entraTokenRefusal (a token request another OAuth2 client made)', () => {
+  const names = {
+    tenantId: 'Tenant ID',
+    clientId: 'Client ID',
+    clientSecret: 'Client Secret',
+    authorityHost: 'Authority Host',
+  };
+  it("names the setting in the consumer's words, from the JSON body or its text", () => {
+    const body = {
+      error: 'unauthorized_client',
+      error_description:
+        "AADSTS700016: Application with identifier 'x' was not found. Trace ID: abc Correlation ID: def",
+      error_codes: [700016],
+    };
+    for (const answer of [{ body }, { status: 400, body: JSON.stringify(body) }]) {
+      const error = entraTokenRefusal(answer, names);
+      expect(error).toBeInstanceOf(ImageError);
+      expect(error).toMatchObject({ kind: 'authentication', param: 'Client ID', code: 'AADSTS700016' });
+      expect(error.message).toContain('check Client ID');
+      expect(error.message).not.toContain('Trace ID');
+    }
+  });
+
+  it('masks secrets it is given, and falls back to the default names', () => {
+    const error = entraTokenRefusal(
+      {
+        status: 401,
+        body: { error: 'invalid_client', error_description: 'AADSTS7000215: secret s3cr3t-value-123456 is wrong' },
+      },
+      {},
+      ['s3cr3t-value-123456'],
+    );
+    expect(error.param).toBe('clientSecret');
+    expect(error.message).not.toContain('s3cr3t-value-123456');
   });
 });

@@ -5,6 +5,7 @@ import type {
   INodeProperties,
   Icon,
 } from 'n8n-workflow';
+import { azureResourceProperties } from './azureResource';
 
 /** Azure OpenAI with an API key (sent as the `api-key` header). */
 export class BrushworkAzureOpenAiApi implements ICredentialType {
@@ -25,37 +26,7 @@ export class BrushworkAzureOpenAiApi implements ICredentialType {
       required: true,
       default: '',
     },
-    {
-      displayName: 'Endpoint',
-      name: 'endpoint',
-      type: 'string',
-      required: true,
-      default: '',
-      placeholder: 'https://my-resource.openai.azure.com',
-      description: 'The resource endpoint, without a path',
-    },
-    {
-      displayName: 'API Version',
-      name: 'apiVersion',
-      type: 'string',
-      default: '2025-04-01-preview',
-      description:
-        'Deployment URLs need one (GPT image models: 2025-04-01-preview or later; DALL-E 3: 2024-10-21 or later)',
-    },
-    {
-      displayName: 'API Path',
-      name: 'api',
-      type: 'options',
-      options: [
-        {
-          name: 'Deployment URL',
-          value: 'deployment',
-          description: '/openai/deployments/{deployment}/images/...?api-version=...',
-        },
-        { name: 'V1 API', value: 'v1', description: '/openai/v1/images/... with the deployment sent as the model' },
-      ],
-      default: 'deployment',
-    },
+    ...azureResourceProperties,
   ];
 
   authenticate: IAuthenticateGeneric = {

@@ -32,6 +32,8 @@ export interface ContextSetup {
   continueOnFail?: boolean;
   credentials?: Record<string, ICredentialDataDecryptedObject>;
   respond?: Responder;
+  /** n8n fetching a new OAuth2 token for the credential (`helpers.refreshOAuth2Token`); throw to refuse. */
+  refreshToken?: (credentialType: string) => unknown;
   cancelSignal?: AbortSignal;
 }
 
@@ -80,6 +82,8 @@ export function binaryOf(bytes: Uint8Array, fileName: string, mimeType: string):
 
 export function createContext(setup: ContextSetup) {
   const calls: HttpCall[] = [];
+  /** Credential types n8n was asked to fetch a new OAuth2 token for, in order. */
+  const refreshes: string[] = [];
   const items: INodeExecutionData[] = setup.items ?? [{ json: {} }];
   const respond: Responder =
     setup.respond ??
@@ -126,6 +130,10 @@ export function createContext(setup: ContextSetup) {
       calls.push(call);
       return await respond(call);
     },
+    async refreshOAuth2Token(credentialType: string) {
+      refreshes.push(credentialType);
+      return await setup.refreshToken?.(credentialType);
+    },
     async prepareBinaryData(buffer: Buffer, fileName?: string, mimeType?: string): Promise<IBinaryData> {
       return binaryOf(new Uint8Array(buffer), fileName ?? 'file', mimeType ?? 'application/octet-stream');
     },
@@ -152,6 +160,7 @@ export function createContext(setup: ContextSetup) {
     context: context as unknown as IExecuteFunctions,
     loadOptionsContext: context as unknown as ILoadOptionsFunctions,
     calls,
+    refreshes,
   };
 }
 

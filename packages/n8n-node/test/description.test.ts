@@ -124,13 +124,25 @@ describe('fields follow the core model table', () => {
   });
 
   it('credentials depend on the provider; the sandbox needs none', () => {
-    const credentialsFor = (provider: string) =>
+    const credentialsFor = (provider: string, authentication = 'apiKey') =>
       (description.credentials ?? [])
-        .filter((credential) => NodeHelpers.displayParameter({ provider }, credential, NODE, description))
+        .filter((credential) =>
+          NodeHelpers.displayParameter({ provider, authentication }, credential, NODE, description),
+        )
         .map((credential) => credential.name);
     expect(credentialsFor('openai')).toEqual(['brushworkOpenAiApi']);
+    expect(credentialsFor('openai', 'entraId')).toEqual(['brushworkOpenAiApi']);
     expect(credentialsFor('azure')).toEqual(['brushworkAzureOpenAiApi']);
+    expect(credentialsFor('azure', 'entraId')).toEqual(['brushworkAzureEntraOAuth2Api']);
     expect(credentialsFor('sandbox')).toEqual([]);
+    const authentication = description.properties.find((property) => property.name === 'authentication');
+    expect(authentication?.default).toBe('apiKey');
+    expect(
+      authentication && NodeHelpers.displayParameter({ provider: 'azure' }, authentication, NODE, description),
+    ).toBe(true);
+    expect(
+      authentication && NodeHelpers.displayParameter({ provider: 'openai' }, authentication, NODE, description),
+    ).toBe(false);
     const deployment = description.properties.find((property) => property.name === 'deployment');
     expect(deployment && NodeHelpers.displayParameter({ provider: 'azure' }, deployment, NODE, description)).toBe(true);
     expect(deployment && NodeHelpers.displayParameter({ provider: 'openai' }, deployment, NODE, description)).toBe(

@@ -172,6 +172,21 @@ function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * The error for a token request Entra ID refused, for consumers whose own OAuth2 client made the request
+ * (n8n's): `body` is the endpoint's answer (its JSON or text), `status` its HTTP status when known.
+ * The message names the setting to fix, in the consumer's words.
+ */
+export function entraTokenRefusal(
+  answer: { status?: number; body: unknown },
+  settingNames: Partial<EntraSettingNames> = {},
+  secrets: readonly string[] = [],
+): ImageError {
+  const text = typeof answer.body === 'string' ? answer.body : (JSON.stringify(answer.body) ?? '');
+  const json = typeof answer.body === 'string' ? parseJson(answer.body) : answer.body;
+  return tokenError(answer.status ?? 400, json, text, { ...DEFAULT_NAMES, ...settingNames }, secrets);
+}
+
 /** AADSTS codes that point at one setting. */
 const SETTING_OF_CODE: ReadonlyArray<[number, keyof EntraSettingNames, string]> = [
   [90002, 'tenantId', 'Microsoft Entra ID does not know this tenant'],

@@ -10,6 +10,7 @@ export {
   ENTRA_AUTHORITY_HOST,
   type EntraClientCredentials,
   type EntraSettingNames,
+  entraTokenRefusal,
   entraTokenUrl,
   staticTokenSource,
 } from './entra.js';

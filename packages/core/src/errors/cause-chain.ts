@@ -5,6 +5,8 @@ export interface ErrorLink {
   name?: string;
   code?: string;
   message?: string;
+  /** The thrown value itself, for consumers that know a library's own fields (an OAuth2 error's body). */
+  value: unknown;
 }
 
 /** name / code / message of the error and of up to `depth - 1` causes. A thrown string is its message. */
@@ -16,6 +18,7 @@ export function errorChain(error: unknown, depth = 4): ErrorLink[] {
       name: asText(prop(current, 'name')),
       code: asText(prop(current, 'code')),
       message: typeof current === 'string' ? current : asText(prop(current, 'message')),
+      value: current,
     });
     current = prop(current, 'cause');
   }

@@ -4,7 +4,7 @@
  * Never throws, never lets a credential into a message. Pure.
  */
 import { oneLine, shorten } from '../util/text.js';
-import { errorChain } from './cause-chain.js';
+import { type ErrorLink, errorChain } from './cause-chain.js';
 import { NETWORK_CODES, TIMEOUT_CODES } from './codes.js';
 import { cancelledError, ImageError, TransportError } from './image-error.js';
 import { redactSecrets } from './redact.js';
@@ -21,7 +21,7 @@ export function classifyFailure(error: unknown, secrets?: readonly string[]): Im
   // Redact first, cut after: a cut can never leave part of a secret behind.
   const redact = (text: string) => shorten(oneLine(redactSecrets(text, secrets)), FAILURE_TEXT_CHARS);
   const links = errorChain(error);
-  const first = links[0] ?? {};
+  const first: Partial<ErrorLink> = links[0] ?? {};
   const detail = first.message ? `: ${redact(first.message)}` : '';
   const codes = links.map((l) => l.code).filter((c): c is string => c !== undefined);
   const names = links.map((l) => l.name);

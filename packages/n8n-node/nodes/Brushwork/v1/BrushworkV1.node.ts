@@ -32,7 +32,12 @@ export class BrushworkV1 implements INodeType {
       {
         name: 'brushworkAzureOpenAiApi',
         required: true,
-        displayOptions: { show: { provider: ['azure'] } },
+        displayOptions: { show: { provider: ['azure'], authentication: ['apiKey'] } },
+      },
+      {
+        name: 'brushworkAzureEntraOAuth2Api',
+        required: true,
+        displayOptions: { show: { provider: ['azure'], authentication: ['entraId'] } },
       },
     ],
     properties,

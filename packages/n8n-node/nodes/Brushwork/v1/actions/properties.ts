@@ -21,6 +21,23 @@ export const properties: INodeProperties[] = [
     default: 'openai',
   },
   {
+    displayName: 'Authentication',
+    name: 'authentication',
+    type: 'options',
+    noDataExpression: true,
+    options: [
+      { name: 'API Key', value: 'apiKey', description: "The resource's key, sent as the api-key header" },
+      {
+        name: 'Microsoft Entra ID',
+        value: 'entraId',
+        description:
+          "An application's client credentials (tenant, client ID, secret): for resources with keys disabled",
+      },
+    ],
+    default: 'apiKey',
+    displayOptions: { show: { provider: ['azure'] } },
+  },
+  {
     displayName: 'Resource',
     name: 'resource',
     type: 'options',

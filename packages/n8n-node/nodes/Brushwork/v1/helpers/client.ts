@@ -1,14 +1,40 @@
 /** Builds the core client for one execution: provider config from the credential, n8n transport and sleep. */
-import { createImageClient, type ImageClient, type ProviderConfig, type Sleep } from '@brushwork/core';
+import {
+  createImageClient,
+  type ImageClient,
+  type ProviderConfig,
+  type Sleep,
+  type TokenSource,
+} from '@brushwork/core';
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
-import { CREDENTIAL_PLACEHOLDER, createN8nTransport } from '../transport';
+import { CREDENTIAL_PLACEHOLDER, createN8nTransport, type RequestContext } from '../transport';
+import { entraTokenFailure, n8nOAuth2TokenSource } from '../transport/entra';
 
 export type ProviderChoice = 'openai' | 'azure' | 'sandbox';
 
-export const CREDENTIAL_TYPES: Record<Exclude<ProviderChoice, 'sandbox'>, string> = {
+/** How an Azure resource is signed in to: its API key, or Microsoft Entra ID tokens (n8n's OAuth2). */
+export type AzureAuthentication = 'apiKey' | 'entraId';
+
+export const CREDENTIAL_TYPES = {
   openai: 'brushworkOpenAiApi',
   azure: 'brushworkAzureOpenAiApi',
-};
+  azureEntraId: 'brushworkAzureEntraOAuth2Api',
+} as const;
+
+/** The n8n credential type the node uses for a provider and Azure authentication. */
+export function credentialTypeFor(choice: Exclude<ProviderChoice, 'sandbox'>, authentication: AzureAuthentication) {
+  if (choice === 'openai') return CREDENTIAL_TYPES.openai;
+  return authentication === 'entraId' ? CREDENTIAL_TYPES.azureEntraId : CREDENTIAL_TYPES.azure;
+}
+
+/** A node parameter in either context (execution: per item; list search: the node's current value). */
+function parameter(context: RequestContext, name: string, itemIndex: number | undefined, fallback: string): string {
+  const value =
+    'getInputData' in context
+      ? context.getNodeParameter(name, itemIndex ?? 0, fallback)
+      : context.getNodeParameter(name, fallback);
+  return typeof value === 'string' ? value : fallback;
+}
 
 export interface ClientSettings {
   maxRetries?: number;
@@ -24,20 +50,22 @@ function text(value: unknown): string | undefined {
 }
 
 /**
- * The core's provider config. The API key stays with n8n: the core gets a placeholder that the
- * transport drops, and n8n's credential signs the request.
+ * The core's provider config. The API key or token stays with n8n: the core gets a placeholder that
+ * the transport drops, and n8n's credential signs the request. With Entra ID, `tokenSource` is the
+ * credential's (n8nOAuth2TokenSource): it gives the placeholder and has n8n fetch a new token after a 401.
  */
 export function providerConfig(
   choice: ProviderChoice,
   credentials: ICredentialDataDecryptedObject | undefined,
   deployment?: string,
+  tokenSource?: TokenSource,
 ): ProviderConfig {
   if (choice === 'sandbox') return { kind: 'sandbox' };
   if (choice === 'azure') {
     const config: ProviderConfig = {
       kind: 'azure',
       endpoint: text(credentials?.endpoint) ?? '',
-      apiKey: CREDENTIAL_PLACEHOLDER,
+      ...(tokenSource ? { tokenSource } : { apiKey: CREDENTIAL_PLACEHOLDER }),
       api: credentials?.api === 'v1' ? 'v1' : 'deployment',
     };
     const apiVersion = text(credentials?.apiVersion);
@@ -60,15 +88,15 @@ export async function clientFor(
   if (choice === 'sandbox') {
     return createImageClient({ provider: { kind: 'sandbox' }, ...settings });
   }
-  const credentialType = CREDENTIAL_TYPES[choice];
+  const authentication = choice === 'azure' ? parameter(context, 'authentication', itemIndex, 'apiKey') : 'apiKey';
+  const entraId = authentication === 'entraId';
+  const credentialType = credentialTypeFor(choice, entraId ? 'entraId' : 'apiKey');
   const credentials = await context.getCredentials(credentialType, itemIndex);
-  const deployment =
-    choice === 'azure'
-      ? (context.getNodeParameter('deployment', itemIndex ?? 0, '') as string) || undefined
-      : undefined;
+  const deployment = choice === 'azure' ? parameter(context, 'deployment', itemIndex, '') || undefined : undefined;
+  const tokenSource = entraId ? n8nOAuth2TokenSource(context, credentialType) : undefined;
   return createImageClient({
-    provider: providerConfig(choice, credentials, deployment),
-    transport: createN8nTransport(context, credentialType),
+    provider: providerConfig(choice, credentials, deployment, tokenSource),
+    transport: createN8nTransport(context, credentialType, entraId ? { authFailure: entraTokenFailure } : {}),
     ...settings,
   });
 }

@@ -20,6 +20,7 @@ import {
   cancelledTransportError,
   errorChain,
   type HttpRequest,
+  type ImageError,
   type HttpResponse,
   lowerCaseHeaders,
   NETWORK_CODES,
@@ -150,11 +151,23 @@ function whenAborted(signal: AbortSignal | undefined): { promise: Promise<never>
   return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
 }
 
+export interface N8nTransportOptions {
+  /**
+   * Recognises a failure of the credential itself before any call was sent (an OAuth2 token request
+   * refused), as the core error to report; other failures are mapped by `toTransportError`.
+   */
+  authFailure?: (error: unknown) => ImageError | undefined;
+}
+
 /**
- * A core Transport on n8n's helpers. `credentialType` is the n8n credential whose `authenticate`
- * signs API calls.
+ * A core Transport on n8n's helpers. `credentialType` is the n8n credential whose `authenticate` (or
+ * OAuth2 token) signs API calls.
  */
-export function createN8nTransport(context: RequestContext, credentialType: string): Transport {
+export function createN8nTransport(
+  context: RequestContext,
+  credentialType: string,
+  { authFailure }: N8nTransportOptions = {},
+): Transport {
   return async (request: HttpRequest): Promise<HttpResponse> => {
     const headers: Record<string, string> = {};
     let authenticated = false;
@@ -206,7 +219,7 @@ export function createN8nTransport(context: RequestContext, credentialType: stri
         body: await readWholeBody({ status, headers: responseHeaders, chunks }),
       };
     } catch (error) {
-      throw toTransportError(error, request.signal);
+      throw (authenticated && authFailure?.(error)) || toTransportError(error, request.signal);
     } finally {
       aborted.dispose();
     }
