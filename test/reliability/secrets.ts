@@ -11,7 +11,7 @@ export const CANARY_KEY = 'sk-brushwork-SECRET-canary-7f3a9c1e5b2d4f60a8e1c3b5d7
 export const CANARY_TOKEN = 'brushwork-SECRET-token-canary-4d2b6f8a0c1e3579bdf02468ace13579';
 
 /** The Entra ID client secret (Azure keyless) the fake's token endpoint accepts in the canary suites. */
-export const CANARY_CLIENT_SECRET = 'entra-SECRET-client-canary-8c1f4a7d2e5b9036c4f7a1d8e2b5c9f3';
+export const CANARY_CLIENT_SECRET = 'entra-SECRET-appkey-canary-8c1f4a7d2e5b9036c4f7a1d8e2b5c9f3';
 /** Every Entra ID token the fake issues in the canary suites starts with this: a token fragment is a leak. */
 export const CANARY_TOKEN_PREFIX = 'eyJ0-SECRET-access-canary-6b3e9d1a4c7f2058-';
 
