@@ -10,7 +10,9 @@
 //     complete;
 //  3. the same on the one worker left, for the wall-time comparison (printed, never asserted).
 import { readImageSize, sniffImageType } from '@brushwork/core';
+import got from 'got';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -122,13 +124,17 @@ async function feed(run: string, count = CALLS): Promise<{ calls: CallResult[]; 
       const call = `${run}-c${String(c).padStart(2, '0')}`;
       const prompts = Array.from({ length: ITEMS_PER_CALL }, (_, i) => promptOf(call, i));
       try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ call, items: prompts.map((prompt, i) => ({ i, prompt })) }),
-          signal: AbortSignal.timeout(180_000),
+        // Each call on a new connection: a kept-alive socket the main process closes after its idle
+        // timeout (between runs) could fail a POST before it ever reached n8n, and fetch does not resend
+        // a POST. That would be the test losing a call, not n8n.
+        const response = await got.post(url, {
+          json: { call, items: prompts.map((prompt, i) => ({ i, prompt })) },
+          agent: { http: new Agent({ keepAlive: false }) },
+          retry: { limit: 0 },
+          throwHttpErrors: false,
+          timeout: { request: 180_000 },
         });
-        const text = await response.text();
+        const text = response.body;
         let items: CallResult['items'];
         try {
           const body = JSON.parse(text) as unknown;
@@ -136,7 +142,8 @@ async function feed(run: string, count = CALLS): Promise<{ calls: CallResult[]; 
         } catch {
           items = undefined;
         }
-        return { call, prompts, status: response.status, items, ...(response.ok ? {} : { error: text.slice(0, 300) }) };
+        const ok = response.statusCode >= 200 && response.statusCode < 300;
+        return { call, prompts, status: response.statusCode, items, ...(ok ? {} : { error: text.slice(0, 300) }) };
       } catch (error) {
         return { call, prompts, status: 0, items: undefined, error: String(error) };
       }
