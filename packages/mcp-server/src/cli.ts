@@ -14,7 +14,6 @@ import { createGotTransport } from '@brushwork/core/got';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { parseConfig } from './config.js';
 import { startHttpServer } from './http.js';
-import { createMemoryPacer, exposeGc } from './memory.js';
 import { createModelListCache } from './model-cache.js';
 import { createBrushworkServer, createServerSpendGuard, SERVER_VERSION } from './server.js';
 import type { SpendGuard } from './spend/index.js';
@@ -49,9 +48,7 @@ async function main(): Promise<void> {
   }
   for (const notice of notices) log(`brushwork-mcp: ${notice}`);
 
-  // Large answers arrive as many short-lived socket buffers: the pacer frees them as they die (memory.ts).
-  const transport =
-    config.provider.kind === 'sandbox' ? undefined : createMemoryPacer(exposeGc()).wrap(createGotTransport());
+  const transport = config.provider.kind === 'sandbox' ? undefined : createGotTransport();
   const deps = { log, spend, modelList: createModelListCache(), ...(transport ? { transport } : {}) };
 
   if (config.transport === 'http') {
