@@ -4,9 +4,10 @@
  * line goes to stderr. Bad configuration: one line on stderr, exit 1.
  *
  * The shebang gives V8 a small young generation (--max-semi-space-size=2, in MB): image answers arrive as
- * many short-lived socket buffers, and a small nursery frees them sooner (10 concurrent 1536x1024
- * generations peak near 180 MB instead of 205 MB; `pnpm bench -- --only mcp`). npx and npm's bin shims
- * honour it; `node dist/cli.js` started by hand does not need it to work.
+ * many short-lived socket buffers and decoding steps, freed when the young generation is collected, and
+ * a small one is collected often (10 concurrent 1536x1024 generations peak near 170 MB instead of
+ * 234 MB, a 3840x2160 result costs 1.4x its size above idle instead of 3.4x; `pnpm bench -- --only
+ * mcp,memory`). npx and npm's bin shims honour it; `node dist/cli.js` started by hand works without it.
  */
 import { homedir } from 'node:os';
 import { redactSecrets } from '@brushwork/core';
