@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { shebangNodeFlags } from './shebang.mjs';
 
 const serverDir = fileURLToPath(new URL('../../packages/mcp-server/', import.meta.url));
 const cli = join(serverDir, 'dist/cli.js');
@@ -37,12 +38,6 @@ const { createImageClient } = await import(pathToFileURL(require.resolve('@brush
 
 const json = process.argv.includes('--json');
 
-/** The Node flags in a script's `#!/usr/bin/env -S node …` line. */
-function shebangNodeFlags(path) {
-  const first = readFileSync(path, 'utf8').split('\n', 1)[0] ?? '';
-  const match = /^#!\S*env\s+(?:-S\s+)?node((?:\s+--[^\s]+)*)\s*$/.exec(first);
-  return match?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
-}
 const log = (line) => {
   if (!json) console.log(line);
 };

@@ -76,4 +76,4 @@ export { createSandboxTransport, multipartBoundary, parseMultipart } from './san
 
 // Cost: prices, estimates before a call, cost from usage, caps; provenance of received images.
 export * from './cost/index.js';
-export { detectProvenance, type Provenance } from './image/provenance.js';
+export { detectProvenance, type Provenance, ProvenanceScanner } from './image/provenance.js';

@@ -217,6 +217,36 @@ export interface GeneratedImage {
   revisedPrompt?: string;
   /** Azure per-image content filter results, as sent. */
   contentFilterResults?: Record<string, unknown>;
+  /**
+   * Set when the call had an image sink (`CallOptions.imageSink`): the bytes went to this writer as
+   * they were decoded and `bytes` is empty.
+   */
+  sunk?: SunkImage;
+}
+
+/**
+ * Where a call's images go as they are decoded, instead of being held in memory (I/O at the edge: the
+ * MCP server writes each one to a file). The client opens one writer per image, writes its bytes in
+ * order and closes it when the image is complete; it aborts every writer whose image does not end up
+ * in the result (an error mid-stream, a retry, cancellation, an extra image dropped).
+ */
+export interface ImageSink {
+  open(): Promise<ImageWriter>;
+}
+
+export interface ImageWriter {
+  /** The next decoded bytes. The array may be reused once the promise settles: copy what is kept. */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Every byte of the image was written. */
+  close(): Promise<void>;
+  /** The image will not be delivered: drop what was written (also after close). Never throws. */
+  abort(): Promise<void>;
+}
+
+/** An image handed to an image sink: its writer (closed) and how many bytes it received. */
+export interface SunkImage {
+  writer: ImageWriter;
+  byteLength: number;
 }
 
 export interface ImageResult {
@@ -282,6 +312,11 @@ export interface ClientOptions {
 export interface CallOptions {
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Where images go as they are decoded (see ImageSink); without one they are held in memory, in
+   * `GeneratedImage.bytes`.
+   */
+  imageSink?: ImageSink;
 }
 
 export interface ImageClient {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeJpeg, encodePng, encodeWebp } from '../src/image/index.js';
-import { detectProvenance } from '../src/image/provenance.js';
+import { detectProvenance, ProvenanceScanner } from '../src/image/provenance.js';
 
 const raster = { width: 4, height: 4, data: new Uint8Array(4 * 4 * 4).fill(200) };
 
@@ -61,5 +61,46 @@ describe('detectProvenance', () => {
     expect(detectProvenance(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xff]))).toBe('none');
     expect(detectProvenance(new Uint8Array([0xff, 0xd8, 0xff, 0xeb, 0xff]))).toBe('none');
     expect(detectProvenance(new TextEncoder().encode('GIF89a caBX c2pa'))).toBe('none');
+  });
+});
+
+describe('ProvenanceScanner', () => {
+  it('gives the same verdict as detectProvenance however the bytes are cut into pieces', () => {
+    const png = encodePng(raster);
+    const jpeg = encodeJpeg(raster, 80);
+    const webp = encodeWebp(raster);
+    const images = [
+      png,
+      withPngChunk(png, 'caBX', jumbf('c2pa')),
+      jpeg,
+      withApp11(jpeg, jumbf('c2pa')),
+      withApp11(jpeg, jumbf('xmp1')),
+      // Fill bytes before a marker, then the signed segment.
+      new Uint8Array([0xff, 0xd8, 0xff, 0xff, ...withApp11(jpeg, jumbf('c2pa')).subarray(2)]),
+      webp,
+      withWebpChunk(webp, 'C2PA', jumbf('c2pa')),
+      new Uint8Array([0xff, 0xd8, 0xff, 0xeb, 0xff]),
+      new Uint8Array(),
+    ];
+    for (const image of images) {
+      const expected = detectProvenance(image);
+      for (const size of [1, 2, 3, 5, 7, 16, 64, 1000]) {
+        const scanner = new ProvenanceScanner();
+        for (let at = 0; at < image.length; at += size) scanner.push(image.subarray(at, at + size));
+        expect(scanner.finish(), `image ${images.indexOf(image)} in pieces of ${size}`).toBe(expected);
+      }
+    }
+    expect(images.map((image) => detectProvenance(image))).toEqual([
+      'none',
+      'c2pa',
+      'none',
+      'c2pa',
+      'none',
+      'c2pa',
+      'none',
+      'c2pa',
+      'none',
+      'none',
+    ]);
   });
 });

@@ -4,9 +4,10 @@
  * line goes to stderr. Bad configuration: one line on stderr, exit 1.
  *
  * The shebang gives V8 a small young generation (--max-semi-space-size=2, in MB): image answers arrive as
- * many short-lived socket buffers, and a small nursery frees them sooner (10 concurrent 1536x1024
- * generations peak near 180 MB instead of 205 MB; `pnpm bench -- --only mcp`). npx and npm's bin shims
- * honour it; `node dist/cli.js` started by hand does not need it to work.
+ * many short-lived socket buffers and decoding steps, freed when the young generation is collected, and
+ * a small one is collected often (10 concurrent 1536x1024 generations peak near 170 MB instead of
+ * 234 MB, a 3840x2160 result costs 1.4x its size above idle instead of 3.4x; `pnpm bench -- --only
+ * mcp,memory`). npx and npm's bin shims honour it; `node dist/cli.js` started by hand works without it.
  */
 import { homedir } from 'node:os';
 import { redactSecrets } from '@brushwork/core';
@@ -14,7 +15,6 @@ import { createGotTransport } from '@brushwork/core/got';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { parseConfig } from './config.js';
 import { startHttpServer } from './http.js';
-import { createMemoryPacer, exposeGc } from './memory.js';
 import { createModelListCache } from './model-cache.js';
 import { createBrushworkServer, createServerSpendGuard, SERVER_VERSION } from './server.js';
 import type { SpendGuard } from './spend/index.js';
@@ -49,9 +49,7 @@ async function main(): Promise<void> {
   }
   for (const notice of notices) log(`brushwork-mcp: ${notice}`);
 
-  // Large answers arrive as many short-lived socket buffers: the pacer frees them as they die (memory.ts).
-  const transport =
-    config.provider.kind === 'sandbox' ? undefined : createMemoryPacer(exposeGc()).wrap(createGotTransport());
+  const transport = config.provider.kind === 'sandbox' ? undefined : createGotTransport();
   const deps = { log, spend, modelList: createModelListCache(), ...(transport ? { transport } : {}) };
 
   if (config.transport === 'http') {

@@ -6,7 +6,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, lstat, mkdir, open, readdir, readlink, realpath, rename, unlink } from 'node:fs/promises';
+import {
+  access,
+  type FileHandle,
+  link,
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  readlink,
+  realpath,
+  rename,
+  unlink,
+} from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { imageFileName, normalizeExtension } from '@brushwork/core';
@@ -157,32 +169,37 @@ export interface SavedFile {
   fileName: string;
 }
 
-/**
- * Writes bytes as a new file in `dir`: first to a hidden temp file, then hard-linked under its final
- * name, which fails instead of overwriting (EEXIST → the next suffix). Readers never see a half-written
- * file, and nothing is left behind when the signal aborts or the write fails.
- */
-export async function saveNewFile(
-  dir: string,
-  fileName: string,
-  bytes: Uint8Array,
-  signal?: AbortSignal,
-): Promise<SavedFile> {
-  const problem =
+/** A hidden temp file in `dir`, created for this write alone (never an existing file), open for writing. */
+export async function createTempFile(dir: string, fileName: string): Promise<{ path: string; handle: FileHandle }> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, tempName(fileName));
+  const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+  return { path, handle };
+}
+
+/** Why a name may not be saved under (undefined when it may). */
+function saveNameProblem(fileName: string): string | undefined {
+  return (
     nameProblem(fileName) ??
     (basename(fileName) !== fileName ? 'not a plain name' : undefined) ??
-    (longestOnDisk(fileName) > NAME_MAX_BYTES ? `longer than ${NAME_MAX_BYTES} bytes with its suffixes` : undefined);
-  if (problem) throw new FileProblem('filename', `refusing to save under "${fileName}": ${problem}`);
-  if (signal?.aborted) throw abortError();
-  await mkdir(dir, { recursive: true });
-  const temp = join(dir, tempName(fileName));
-  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    (longestOnDisk(fileName) > NAME_MAX_BYTES ? `longer than ${NAME_MAX_BYTES} bytes with its suffixes` : undefined)
+  );
+}
+
+/**
+ * Gives a finished temp file (createTempFile, closed) its final name in `dir`: hard-linked under it,
+ * which fails instead of overwriting (EEXIST → the next suffix). Readers never see a half-written file.
+ * The temp file is gone afterwards, whatever happened.
+ */
+export async function publishFile(
+  dir: string,
+  temp: string,
+  fileName: string,
+  signal?: AbortSignal,
+): Promise<SavedFile> {
   try {
-    try {
-      await handle.writeFile(bytes);
-    } finally {
-      await handle.close();
-    }
+    const problem = saveNameProblem(fileName);
+    if (problem) throw new FileProblem('filename', `refusing to save under "${fileName}": ${problem}`);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       if (signal?.aborted) throw abortError();
       const name = candidateName(fileName, attempt);
@@ -210,6 +227,33 @@ export async function saveNewFile(
   } finally {
     await unlink(temp).catch(() => {});
   }
+}
+
+/**
+ * Writes bytes as a new file in `dir`: first to a hidden temp file, then published under its final
+ * name (publishFile). Nothing is left behind when the signal aborts or the write fails.
+ */
+export async function saveNewFile(
+  dir: string,
+  fileName: string,
+  bytes: Uint8Array,
+  signal?: AbortSignal,
+): Promise<SavedFile> {
+  const problem = saveNameProblem(fileName);
+  if (problem) throw new FileProblem('filename', `refusing to save under "${fileName}": ${problem}`);
+  if (signal?.aborted) throw abortError();
+  const temp = await createTempFile(dir, fileName);
+  try {
+    try {
+      await temp.handle.writeFile(bytes);
+    } finally {
+      await temp.handle.close();
+    }
+  } catch (error) {
+    await unlink(temp.path).catch(() => {});
+    throw error;
+  }
+  return publishFile(dir, temp.path, fileName, signal);
 }
 
 /** Removes files this call saved (cancellation after some were written). */
@@ -363,15 +407,13 @@ export async function listSavedImages(outputDir: string, limit = 500): Promise<S
 }
 
 /**
- * Reads a saved image by its resource file name; undefined when it is not a saved image (a plain file
- * directly in the output dir, not a symlink). Opened once, checked and read through that descriptor.
- * Throws a FileProblem (field "uri") naming the file when it is over `maxBytes`.
+ * Opens a saved image by its resource file name; undefined when it is not a saved image (a plain file
+ * directly in the output dir, not a symlink). Checked through the descriptor; the caller closes it.
  */
-export async function readSavedImage(
+async function openSavedImage(
   outputDir: string,
   fileName: string,
-  maxBytes: number,
-): Promise<{ bytes: Uint8Array; mimeType: string } | undefined> {
+): Promise<{ file: OpenedFile; path: string; mimeType: string } | undefined> {
   const mimeType = mimeTypeOf(fileName);
   if (!mimeType || nameProblem(fileName) !== undefined) return undefined;
   const path = join(outputDir, fileName);
@@ -383,8 +425,27 @@ export async function readSavedImage(
   } catch {
     return undefined;
   }
+  if (dirname(file.real) !== root || !file.info.isFile()) {
+    await file.handle.close();
+    return undefined;
+  }
+  return { file, path, mimeType };
+}
+
+/**
+ * Reads a saved image by its resource file name; undefined when it is not a saved image (see
+ * openSavedImage). Opened once, checked and read through that descriptor. Throws a FileProblem (field
+ * "uri") naming the file when it is over `maxBytes`.
+ */
+export async function readSavedImage(
+  outputDir: string,
+  fileName: string,
+  maxBytes: number,
+): Promise<{ bytes: Uint8Array; mimeType: string } | undefined> {
+  const opened = await openSavedImage(outputDir, fileName);
+  if (!opened) return undefined;
+  const { file, path, mimeType } = opened;
   try {
-    if (dirname(file.real) !== root || !file.info.isFile()) return undefined;
     const bytes = file.info.size > maxBytes ? undefined : await readAtMost(file.handle, file.info.size, maxBytes);
     if (!bytes) {
       throw new FileProblem(
@@ -395,5 +456,40 @@ export async function readSavedImage(
     return { bytes, mimeType };
   } finally {
     await file.handle.close();
+  }
+}
+
+/**
+ * Lends a saved image that is still the plain file of `size` bytes we wrote (another process may have
+ * swapped it meanwhile) to `use`: on Linux as the path of the very descriptor that was checked
+ * (/proc/self/fd/N), so that a reader opening files by name (libvips) reads it itself and the image is
+ * never whole in this process's heap; elsewhere as its bytes, read through that descriptor. Undefined
+ * when it is not that file, or cannot be read.
+ */
+export async function lendSavedImage<T>(
+  outputDir: string,
+  fileName: string,
+  size: number,
+  use: (image: string | Uint8Array) => Promise<T>,
+): Promise<T | undefined> {
+  const opened = await openSavedImage(outputDir, fileName).catch(() => undefined);
+  if (!opened) return undefined;
+  const { handle, info } = opened.file;
+  try {
+    if (info.size !== size) return undefined;
+    const byDescriptor = `/proc/self/fd/${handle.fd}`;
+    if (
+      process.platform === 'linux' &&
+      (await access(byDescriptor).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      return await use(byDescriptor);
+    }
+    const bytes = await readAtMost(handle, size, size);
+    return bytes ? await use(bytes) : undefined;
+  } finally {
+    await handle.close();
   }
 }

@@ -1,14 +1,17 @@
 /**
  * An ImageResult turned into a tool result: files saved (all or none when cancelled), previews sized
  * to the inline budget, a resource_link per file, a text summary and structuredContent matching
- * `imageOutputShape`.
+ * `imageOutputShape`. Images the core wrote to the call's file sink (file-sink.ts) as they arrived are
+ * published from their temp files, never held whole; previews are made from the saved files.
  */
 import {
   type Cost,
   costFields,
   costText,
   detectProvenance,
+  type GeneratedImage,
   type ImageResult,
+  type Provenance,
   redactSecrets,
   releaseBytes,
 } from '@brushwork/core';
@@ -16,9 +19,18 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ServerConfig } from './config.js';
 import { sandboxLine } from './describe.js';
-import { plannedFileNames, readSavedImage, removeFiles, resourceUri, type SavedFile, saveNewFile } from './files.js';
+import type { ImageFileSink } from './file-sink.js';
+import {
+  lendSavedImage,
+  plannedFileNames,
+  publishFile,
+  removeFiles,
+  resourceUri,
+  type SavedFile,
+  saveNewFile,
+} from './files.js';
 import { describeError } from './messages.js';
-import { makePreviews } from './preview.js';
+import { makePreviews, type Preview, type PreviewInput } from './preview.js';
 import type { ProgressReporter } from './progress.js';
 
 export const costSchema = z
@@ -92,10 +104,31 @@ export interface DeliverContext {
   onSaved?: () => void;
   /** The result's cost and each image's share (from the spend guard). */
   cost?: { cost: Cost; images: Cost[] };
+  /** The sink the core wrote the images to as they arrived (images with `sunk`). */
+  files?: ImageFileSink;
 }
 
 export class CancelledError extends Error {
   override readonly name = 'AbortError';
+}
+
+/**
+ * Saves one image under `name`: its temp file published when it went to the sink, else its bytes
+ * written now. Returns the file and its provenance (from the bytes written, byte for byte).
+ */
+async function saveImage(
+  image: GeneratedImage,
+  dir: string,
+  name: string,
+  signal: AbortSignal,
+  files: ImageFileSink | undefined,
+): Promise<SavedFile & { provenance: Provenance }> {
+  if (!image.sunk) {
+    return { ...(await saveNewFile(dir, name, image.bytes, signal)), provenance: detectProvenance(image.bytes) };
+  }
+  const temp = files?.fileOf(image.sunk.writer);
+  if (!temp) throw new Error(`image ${image.index + 1} went to a sink this call does not know`);
+  return { ...(await publishFile(dir, temp.path, name, signal)), provenance: temp.provenance() };
 }
 
 export async function deliverImages(result: ImageResult, context: DeliverContext): Promise<CallToolResult> {
@@ -109,11 +142,11 @@ export async function deliverImages(result: ImageResult, context: DeliverContext
     ...(context.filename !== undefined ? { filename: context.filename } : {}),
   });
   progress.phase(`Saving ${result.images.length} image${result.images.length === 1 ? '' : 's'} to ${config.outputDir}`);
-  const saved: SavedFile[] = [];
+  const saved: (SavedFile & { provenance: Provenance })[] = [];
   let uris: string[];
   try {
     for (const [i, image] of result.images.entries()) {
-      saved.push(await saveNewFile(config.outputDir, names[i]!, image.bytes, signal));
+      saved.push(await saveImage(image, config.outputDir, names[i]!, signal, context.files));
     }
     uris = saved.map((file) => resourceUri(file.fileName));
     if (signal.aborted) throw new CancelledError('cancelled while saving');
@@ -134,12 +167,11 @@ export async function deliverImages(result: ImageResult, context: DeliverContext
     mimeType: image.mimeType,
     width: image.width,
     height: image.height,
-    bytes: image.bytes.byteLength,
+    bytes: image.sunk?.byteLength ?? image.bytes.byteLength,
     ...(image.revisedPrompt ? { revisedPrompt: redactSecrets(image.revisedPrompt, config.secrets) } : {}),
     preview: false,
     ...(context.cost?.images[i] ? { cost: costFields(context.cost.images[i]) } : {}),
-    // The bytes just written, byte for byte: what the file holds.
-    provenance: detectProvenance(image.bytes),
+    provenance: saved[i]!.provenance,
   }));
   const structured: ImageOutput = {
     images,
@@ -177,21 +209,18 @@ export async function deliverImages(result: ImageResult, context: DeliverContext
   });
   const budget =
     config.maxInlineBytes - draft.length - ENVELOPE_OVERHEAD - PER_IMAGE_OVERHEAD * images.length - 64 * images.length;
-  // The files hold the images now: free the in-memory copies at once (several MB each; with many calls
+  // The files hold the images now: free any in-memory copies at once (several MB each; with many calls
   // in flight they would otherwise wait for the garbage collector) and make the previews from the files,
-  // each read back when its turn comes, through one descriptor, only if it is still the plain file of
-  // the size we wrote (another process may have swapped it for a link meanwhile).
+  // each opened when its turn comes, only if it is still the plain file of the size we wrote (another
+  // process may have swapped it for a link meanwhile): see lendSavedImage.
   for (const image of result.images) releaseBytes(image.bytes);
   progress.phase('Making previews');
   const previews =
     budget > 0
       ? await makePreviews(
           saved.map(
-            (file, i) => () =>
-              readSavedImage(config.outputDir, file.fileName, images[i]!.bytes).then(
-                (read) => (read?.bytes.byteLength === images[i]!.bytes ? read.bytes : undefined),
-                () => undefined,
-              ),
+            (file, i) => (use: (image: PreviewInput) => Promise<Preview | undefined>) =>
+              lendSavedImage(config.outputDir, file.fileName, images[i]!.bytes, use),
           ),
           budget,
         )

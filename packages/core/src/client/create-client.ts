@@ -11,6 +11,7 @@ import { type Provider, providerFor } from '../providers/index.js';
 import { planCalls, type PlannedCall, runBounded } from '../request/fanout.js';
 import { invalidRequestError, type ValidationOutcome, validateEdit, validateGenerate } from '../request/validate.js';
 import { readWholeBody } from '../receive/body.js';
+import { abortSunk } from '../receive/image-sink.js';
 import { parseJsonBody } from '../receive/parse-images.js';
 import type {
   CallOptions,
@@ -77,14 +78,25 @@ export function createImageClient(options: ClientOptions): ImageClient {
     const request = outcome.request;
     const signal = callOptions?.signal;
     if (signal?.aborted) throw cancelledError(signal.reason);
-    const ctx: CallContext = { settings, attempts, signal, emit: emitter(callOptions?.onProgress) };
+    const sink = callOptions?.imageSink;
+    const ctx: CallContext = {
+      settings,
+      attempts,
+      signal,
+      emit: emitter(callOptions?.onProgress),
+      ...(sink ? { sink } : {}),
+    };
     const calls = planCalls(request.n, family?.maxImagesPerCall);
     const settled = await runBounded(calls.length, settings.concurrency, (i) => {
       const call = calls[i] as PlannedCall;
       const callRequest: T = calls.length === 1 ? request : { ...request, n: call.n };
       return runCall(call, callRequest, build(provider, callRequest, family), ctx);
     });
-    if (signal?.aborted) throw cancelledError(signal.reason);
+    if (signal?.aborted) {
+      // Images already written to the sink will not be delivered.
+      for (const outcome of settled) if (outcome.status === 'fulfilled') await abortSunk(outcome.value.images);
+      throw cancelledError(signal.reason);
+    }
     const result: ImageResult = {
       created: 0,
       model: provider.resultModel(request),

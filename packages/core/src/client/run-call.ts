@@ -1,15 +1,18 @@
 /**
  * One fan-out call: send it (with retries), read the answer (JSON, or SSE when streaming), then decode
- * or download each image and read its type and size.
+ * or download each image and read its type and size. With an image sink, every image ends up in it:
+ * streamed JSON answers as they are decoded, anything else once it is whole.
  */
 import { downloadImage } from '../receive/download.js';
+import { abortSunk, sinkWhole } from '../receive/image-sink.js';
+import { releaseBytes } from '../receive/memory.js';
 import { decodeImageData, type RawImage, toGeneratedImage } from '../receive/parse-images.js';
 import { readImagesAnswer } from '../receive/decode-stream.js';
 import { readImageStream } from '../receive/stream-images.js';
 import { readRequestId } from '../errors/http-headers.js';
 import type { PlannedCall } from '../request/fanout.js';
 import type { WireRequest } from '../providers/index.js';
-import type { GeneratedImage, HttpResponse, ImageRequest, Usage } from '../types.js';
+import type { GeneratedImage, HttpResponse, ImageRequest, ImageSink, Usage } from '../types.js';
 import type { Attempts, Emit } from './attempts.js';
 import type { ClientSettings } from './settings.js';
 
@@ -37,6 +40,8 @@ export interface CallContext {
   attempts: Attempts;
   signal: AbortSignal | undefined;
   emit: Emit;
+  /** Where images go instead of memory (CallOptions.imageSink). */
+  sink?: ImageSink;
 }
 
 function isEventStream(response: HttpResponse): boolean {
@@ -56,13 +61,13 @@ export async function runCall(
   const answer = await ctx.attempts.withRetries(call.call, ctx.signal, ctx.emit, async () => {
     // JSON answers are decoded as they arrive (receive/decode-stream.ts): ask for the body as chunks.
     const response = await ctx.attempts.send({ ...wire, streamBody: true }, ctx.signal, model);
-    return readAnswer(response, call, ctx.emit);
+    return readAnswer(response, call, ctx);
   });
   return materialise(answer, call, request, ctx);
 }
 
 /** Reads a successful images answer: JSON, or SSE when streaming. */
-async function readAnswer(response: HttpResponse, call: PlannedCall, emit: Emit): Promise<CallAnswer> {
+async function readAnswer(response: HttpResponse, call: PlannedCall, { emit, sink }: CallContext): Promise<CallAnswer> {
   const requestId = readRequestId(response.headers);
   const requestIds = requestId ? [requestId] : [];
   if (isEventStream(response)) {
@@ -73,7 +78,7 @@ async function readAnswer(response: HttpResponse, call: PlannedCall, emit: Emit)
     });
     return { ...streamed, requestIds };
   }
-  const parsed = await readImagesAnswer(response, { status: response.status, requestId });
+  const parsed = await readImagesAnswer(response, { status: response.status, requestId }, sink);
   return {
     created: parsed.created,
     images: parsed.data,
@@ -109,21 +114,31 @@ async function materialise(
 ): Promise<CallOutcome> {
   const warnings: string[] = [];
   const raws = fitCount(answer, call, warnings);
+  await abortSunk(answer.images.slice(raws.length));
   const requestId = answer.requestIds[0];
   const images: GeneratedImage[] = [];
-  for (let i = 0; i < raws.length; i++) {
-    const raw = raws[i] as RawImage;
-    const index = call.firstIndex + i;
-    const bytes = await imageBytes(raw, call, index, requestId, ctx);
-    images.push(
-      toGeneratedImage(bytes, index, {
+  try {
+    for (let i = 0; i < raws.length; i++) {
+      const raw = raws[i] as RawImage;
+      const index = call.firstIndex + i;
+      const extras = {
         revisedPrompt: raw.revisedPrompt,
         contentFilterResults: raw.contentFilterResults,
         size: answer.size ?? request.size,
         requestId,
-      }),
-    );
-    ctx.emit({ type: 'image', index });
+      };
+      const sunk = raw.sunk;
+      if (sunk) {
+        raw.sunk = undefined;
+        images.push(toGeneratedImage(sunk.head, index, extras, sunk));
+      } else {
+        images.push(await wholeImage(await imageBytes(raw, call, index, requestId, ctx), index, extras, ctx.sink));
+      }
+      ctx.emit({ type: 'image', index });
+    }
+  } catch (error) {
+    await abortSunk([...images, ...raws]);
+    throw error;
   }
   return {
     created: answer.created,
@@ -133,6 +148,20 @@ async function materialise(
     requestIds: answer.requestIds,
     warnings,
   };
+}
+
+/** An image that arrived whole, checked, then written to the sink when there is one. */
+async function wholeImage(
+  bytes: Uint8Array,
+  index: number,
+  extras: Parameters<typeof toGeneratedImage>[2],
+  sink: ImageSink | undefined,
+): Promise<GeneratedImage> {
+  const image = toGeneratedImage(bytes, index, extras);
+  if (!sink) return image;
+  const sunk = await sinkWhole(sink, bytes);
+  releaseBytes(bytes);
+  return { ...image, bytes: new Uint8Array(0), sunk };
 }
 
 /** Inline data decoded, or the URL downloaded (with retries of its own). */

@@ -11,12 +11,21 @@
  * Anything unusual (escapes or stray characters in a value, a body too small to bother, malformed or
  * truncated JSON, counts that do not match) rebuilds the body from what was read and hands it to
  * `parseImagesBodyDecoded`: same result, same errors as reading the whole body.
+ *
+ * With an image sink (hand-over mode, `readImagesAnswer(…, sink)`) the decoded bytes are not kept at
+ * all: after each chunk they go to the image's writer (image-sink.ts), so per image memory is one
+ * chunk. Answers under FAST_PATH_MIN_BYTES are still read whole (their images then go to the sink in
+ * one piece). The one thing hand-over cannot do is rebuild a body whose image bytes already left: an
+ * answer that turns unusual after that fails with bad_response and its writers are aborted (real
+ * services send plain base64 in well-formed JSON; the whole-body path reads the oddities).
  */
-import type { HttpResponse } from '../types.js';
+import type { HttpResponse, ImageSink } from '../types.js';
 import { BASE64_STEP as STEP, type NodeBufferStatic, type NodeBytes, nodeBuffer } from './base64.js';
 import { BodyCollector, declaredBodyLength, readWholeBody } from './body.js';
+import { type SunkHead, SinkWriters } from './image-sink.js';
 import { allocateBytes, handOverBody, markOwnBody, releaseBytes } from './memory.js';
 import {
+  badResponse,
   FAST_PATH_MIN_BYTES,
   type ParsedImagesBody,
   parseElidedImagesBody,
@@ -25,6 +34,8 @@ import {
 
 /** Slack left in an image's array before it is copied to its exact size. */
 const MAX_SLACK = 64 * 1024;
+/** An image's first array in hand-over mode (grown to what one chunk decodes to). */
+const HAND_OVER_CAPACITY = 64 * 1024;
 
 const KEY = [0x62, 0x36, 0x34, 0x5f, 0x6a, 0x73, 0x6f, 0x6e]; // b64_json
 const QUOTE = 0x22;
@@ -52,20 +63,32 @@ interface Slot {
   /** Characters not decoded yet (0–4): the last group waits for the closing quote. */
   pending: string;
   bytes?: Uint8Array;
+  /** Hand-over mode: bytes already taken (`take`), no longer held here. */
+  handed: number;
+}
+
+/** Bytes of the k-th image of the answer, decoded since the last `take`. */
+export interface DecodedPiece {
+  image: number;
+  bytes: Uint8Array;
 }
 
 /**
  * Reads a successful JSON images answer: decoded as it arrives when the transport streams the body,
- * else from the whole body (freed once its images are decoded into arrays of their own).
+ * else from the whole body (freed once its images are decoded into arrays of their own). With a
+ * `sink`, streamed images go to it as they are decoded (their RawImage has `sunk`, no bytes); on any
+ * failure every writer opened is aborted.
  */
 export async function readImagesAnswer(
   response: HttpResponse,
   context: { status?: number; requestId?: string } = {},
+  sink?: ImageSink,
 ): Promise<ParsedImagesBody> {
   const decoder =
     response.body === undefined && response.chunks
-      ? ImagesBodyDecoder.create(declaredBodyLength(response.headers))
+      ? ImagesBodyDecoder.create(declaredBodyLength(response.headers), sink !== undefined)
       : undefined;
+  if (decoder && response.chunks && sink) return handOver(decoder, response.chunks, sink, context);
   if (decoder && response.chunks) {
     for await (const chunk of response.chunks) decoder.push(chunk);
     return decoder.finish(context);
@@ -74,6 +97,28 @@ export async function readImagesAnswer(
   const parsed = parseImagesBodyDecoded(body, context);
   releaseBytes(body);
   return parsed;
+}
+
+/** Decodes the chunks, writing each image's bytes to its writer after every chunk (backpressure: one chunk at a time). */
+async function handOver(
+  decoder: ImagesBodyDecoder,
+  chunks: AsyncIterable<Uint8Array>,
+  sink: ImageSink,
+  context: { status?: number; requestId?: string },
+): Promise<ParsedImagesBody> {
+  const writers = new SinkWriters(sink);
+  try {
+    for await (const chunk of chunks) {
+      decoder.push(chunk);
+      for (const piece of decoder.take()) await writers.write(piece.image, piece.bytes);
+    }
+    const parsed = decoder.finish(context, (k) => writers.sunk(k));
+    await writers.closeAll();
+    return parsed;
+  } catch (error) {
+    await writers.abortAll();
+    throw error;
+  }
 }
 
 export class ImagesBodyDecoder {
@@ -90,15 +135,19 @@ export class ImagesBodyDecoder {
   /** Bytes received so far. */
   total = 0;
 
-  /** Undefined when the runtime has no Node Buffer: read the whole body instead. */
-  static create(declared?: number): ImagesBodyDecoder | undefined {
+  /**
+   * Undefined when the runtime has no Node Buffer: read the whole body instead. `handOver`: decoded
+   * bytes are taken out as they come (`take`) instead of being held until `finish`.
+   */
+  static create(declared?: number, handOver = false): ImagesBodyDecoder | undefined {
     const B = nodeBuffer();
-    return B ? new ImagesBodyDecoder(B, declared) : undefined;
+    return B ? new ImagesBodyDecoder(B, declared, handOver) : undefined;
   }
 
   private constructor(
     B: NodeBufferStatic,
     private readonly declared: number | undefined,
+    private readonly handOver: boolean,
   ) {
     this.B = B;
   }
@@ -186,15 +235,50 @@ export class ImagesBodyDecoder {
     if (this.state !== VALUE) this.keep(buf, keepFrom, n);
   }
 
-  /** The parsed answer; throws bad_response exactly as `parseImagesBodyDecoded` would for the whole body. */
-  finish(context: { status?: number; requestId?: string } = {}): ParsedImagesBody {
+  /**
+   * Hand-over mode: the bytes decoded since the last call, which the decoder no longer holds. Nothing
+   * while the body is under FAST_PATH_MIN_BYTES (a small answer may still have to be read the plain
+   * way, which needs its bytes), or once the stream path gave up.
+   */
+  take(): DecodedPiece[] {
+    if (!this.handOver || this.raw || this.total < FAST_PATH_MIN_BYTES) return [];
+    const pieces: DecodedPiece[] = [];
+    for (const [image, slot] of this.slots.entries()) {
+      const bytes = slot.bytes ?? slot.out.subarray(0, slot.written);
+      if (bytes.length === 0) continue;
+      pieces.push({ image, bytes });
+      slot.handed += bytes.length;
+      if (slot.bytes) slot.bytes = bytes.subarray(bytes.length);
+      else {
+        slot.out = this.alloc(0);
+        slot.written = 0;
+      }
+    }
+    return pieces;
+  }
+
+  /**
+   * The parsed answer; throws bad_response exactly as `parseImagesBodyDecoded` would for the whole body.
+   * Hand-over mode: the images taken out are `sunk(k)` in the answer (k: their order in the body).
+   */
+  finish(context: { status?: number; requestId?: string } = {}, sunk?: (k: number) => SunkHead): ParsedImagesBody {
     // An empty value is no inline image at all: the plain path says so in its own words.
     const usable = this.slots.length > 0 && this.slots.every((slot) => slot.bytes && slot.chars > 0);
     if (!this.raw && this.state === OUT && this.total >= FAST_PATH_MIN_BYTES && usable) {
       const images = this.slots.map((slot) => slot.bytes as Uint8Array);
       const parsed = parseElidedImagesBody(this.keptBytes(), images, context);
+      if (parsed && this.handedAny()) {
+        for (const raw of parsed.data) {
+          const k = raw.bytes ? images.indexOf(raw.bytes) : -1;
+          if (k === -1 || (this.slots[k] as Slot).handed === 0) continue;
+          if (!sunk || raw.bytes?.length) throw new Error('hand-over: take() every piece before finish()');
+          raw.bytes = undefined;
+          raw.sunk = sunk(k);
+        }
+      }
       if (parsed) return parsed;
     }
+    if (this.handedAny()) throw this.cannotRebuild(context);
     const body = this.raw ? this.raw.finish() : this.rebuild();
     this.raw = undefined;
     this.releaseSlots();
@@ -223,8 +307,8 @@ export class ImagesBodyDecoder {
   private openSlot(bodyOffset: number): Slot {
     // With a declared length the image is at most 3/4 of what is left of the body: one allocation.
     const left = this.declared !== undefined ? this.declared - bodyOffset : -1;
-    const capacity = left > 0 ? Math.floor((left * 3) / 4) + 3 : 256 * 1024;
-    const slot: Slot = { at: this.keptLength, out: this.alloc(capacity), written: 0, chars: 0, pending: '' };
+    const capacity = this.handOver ? HAND_OVER_CAPACITY : left > 0 ? Math.floor((left * 3) / 4) + 3 : 256 * 1024;
+    const slot: Slot = { at: this.keptLength, out: this.alloc(capacity), written: 0, chars: 0, pending: '', handed: 0 };
     this.slots.push(slot);
     return slot;
   }
@@ -302,7 +386,10 @@ export class ImagesBodyDecoder {
     slot.pending = '';
     const size = slot.written;
     let bytes: Uint8Array;
-    if (slot.out.length - size > MAX_SLACK) {
+    if (this.handOver) {
+      // Taken out next (`take`): neither owned nor kept.
+      bytes = slot.out.subarray(0, size);
+    } else if (slot.out.length - size > MAX_SLACK) {
       const exact = this.alloc(size);
       exact.set(slot.out.subarray(0, size));
       bytes = markOwnBody(exact);
@@ -344,8 +431,22 @@ export class ImagesBodyDecoder {
     return markOwnBody(body);
   }
 
+  /** Hand-over mode: whether image bytes were taken out (the body can no longer be rebuilt). */
+  private handedAny(): boolean {
+    return this.slots.some((slot) => slot.handed > 0);
+  }
+
+  private cannotRebuild(context: { status?: number; requestId?: string } = {}): Error {
+    this.releaseSlots();
+    return badResponse(
+      'The image service sent an answer the streaming reader could not follow (b64_json that is not plain base64, or JSON out of the ordinary) after part of an image had been written out; the partial image was dropped.',
+      context,
+    );
+  }
+
   /** Leaves the stream path: the body so far is rebuilt and the rest collected raw from buf[at]. */
   private giveUp(buf: Uint8Array, at: number): void {
+    if (this.handedAny()) throw this.cannotRebuild();
     const prefix = this.rebuild();
     this.releaseSlots();
     this.raw = new BodyCollector(this.declared);

@@ -2,7 +2,7 @@
  * Memory tuning, all in one place. The simple path is: a transport returns a body, the client
  * parses it, images are copied out, the garbage collector frees the rest. With photo-sized answers
  * (4.4 MB of JSON per 1024x1024 PNG, 33 MB for 4K) and ten calls at once, that path holds the body
- * and the decoded image side by side and leaves megabytes to the collector's timing. Four measures
+ * and the decoded image side by side and leaves megabytes to the collector's timing. Five measures
  * cut the peak, each safe only for bytes nobody else holds:
  *
  * 1. Ownership: bodies the core's own transports (or BodyCollector) allocated are marked "own"
@@ -14,8 +14,15 @@
  *    for the client once a body's images are decoded, and for callers done with a saved image.
  * 4. Streamed decoding (decode-stream.ts, the client's path when the transport streams the body):
  *    base64 is decoded from each chunk as it arrives; the body is never held, only the images.
+ * 5. Hand-over to an image sink (image-sink.ts, when the caller passes `CallOptions.imageSink`): the
+ *    decoded bytes leave after every chunk, for the caller's writer (the MCP server's temp file), and
+ *    the next chunk is read only once they are written: neither body nor image is ever held, per image
+ *    memory is one chunk. Callers that need the bytes in memory (the n8n node) pass no sink.
  *
- * The MCP server adds a GC pacer of its own (packages/mcp-server/src/memory.ts).
+ * What is left is garbage of the moment: each socket read is a fresh buffer and each decoded step a
+ * short string, freed when V8 next collects its young generation. The MCP server's bin keeps that
+ * generation small (its shebang's --max-semi-space-size=2) so collections come often; nothing forces
+ * them (packages/mcp-server/README.md, Memory).
  */
 
 interface BufferStatic {

@@ -9,13 +9,16 @@ import { describeBody, readBody } from '../errors/error-body.js';
 import { ImageError } from '../errors/image-error.js';
 import { isRecord } from '../util/values.js';
 import { readImageSize, sniffImageType } from '../image/sniff.js';
-import type { GeneratedImage, Usage } from '../types.js';
+import type { GeneratedImage, SunkImage, Usage } from '../types.js';
+import type { SunkHead } from './image-sink.js';
 
 export interface RawImage {
   /** Base64 image data, when the answer carried it inline. */
   b64Json?: string;
   /** The inline image data already decoded (instead of b64Json), when read straight from the body's bytes. */
   bytes?: Uint8Array;
+  /** The inline image data handed to the call's image sink as it was decoded (instead of bytes). */
+  sunk?: SunkHead;
   url?: string;
   revisedPrompt?: string;
   contentFilterResults?: Record<string, unknown>;
@@ -337,6 +340,10 @@ function sizeFromString(size: string | undefined): { width: number; height: numb
  * Turns image bytes into a `GeneratedImage`: the type is sniffed from the bytes (PNG, JPEG, WebP),
  * width and height come from the image header (falling back to the size that was asked for).
  */
+/**
+ * An image's bytes, or (`sunk`) the first bytes of an image handed to the call's image sink, with its
+ * type and size read from them.
+ */
 export function toGeneratedImage(
   bytes: Uint8Array,
   index: number,
@@ -346,17 +353,19 @@ export function toGeneratedImage(
     size?: string;
     requestId?: string;
   } = {},
+  sunk?: SunkImage,
 ): GeneratedImage {
   const type = sniffImageType(bytes);
   if (!type) {
-    throwBad(`Image ${index + 1} is not a PNG, JPEG or WebP image (${bytes.length} bytes of unknown data).`, {
-      requestId: extras.requestId,
-    });
+    throwBad(
+      `Image ${index + 1} is not a PNG, JPEG or WebP image (${sunk?.byteLength ?? bytes.length} bytes of unknown data).`,
+      { requestId: extras.requestId },
+    );
   }
   const dimensions = readImageSize(bytes) ?? sizeFromString(extras.size) ?? { width: 0, height: 0 };
   const image: GeneratedImage = {
     index,
-    bytes,
+    bytes: sunk ? new Uint8Array(0) : bytes,
     mimeType: type.mimeType,
     extension: type.extension,
     width: dimensions.width,
@@ -364,5 +373,6 @@ export function toGeneratedImage(
   };
   if (extras.revisedPrompt !== undefined) image.revisedPrompt = extras.revisedPrompt;
   if (extras.contentFilterResults !== undefined) image.contentFilterResults = extras.contentFilterResults;
+  if (sunk) image.sunk = { writer: sunk.writer, byteLength: sunk.byteLength };
   return image;
 }

@@ -77,7 +77,7 @@ export function registerEditImage(server: McpServer, context: ToolContext): void
         extra,
         context,
         (request) => editRequestOf(request, args, context),
-        (edit, progress) => context.client.edit(edit, { signal: extra.signal, onProgress: progress.core }),
+        (edit, options) => context.client.edit(edit, options),
       ),
   );
 }

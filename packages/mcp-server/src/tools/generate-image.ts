@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import {
   BACKGROUNDS,
+  type CallOptions,
   type CostRequest,
   costRequestOf,
   type EditRequest,
@@ -22,9 +23,10 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { type FieldDescriptions, fieldDescriptions, generateDescription } from '../describe.js';
+import { createImageFileSink } from '../file-sink.js';
 import { filenameProblem } from '../files.js';
 import { describeError } from '../messages.js';
-import { type ProgressReporter, progressReporter, type ToolExtra } from '../progress.js';
+import { progressReporter, type ToolExtra } from '../progress.js';
 import { deliverImages, errorResult, type ImageOutput, imageOutputShape } from '../results.js';
 import { runGuarded } from '../spend/index.js';
 import { defined, IMAGE_TOOL_ANNOTATIONS, type ToolContext } from './context.js';
@@ -104,8 +106,10 @@ export function validateFirst(request: ImageRequest, costRequest: CostRequest): 
 /**
  * Runs one image call through the spend guard and turns its outcome (or failure) into a tool result:
  * `prepare` completes the request (edit_image reads its input images), the guard estimates it and
- * reserves the estimate — or refuses before any upstream request — then `send` calls the API, the
- * result is priced from its usage and saved, and the ledger gets its line.
+ * reserves the estimate — or refuses before any upstream request — then `send` calls the API (with
+ * `options`: the call's signal, progress and the file sink its images are written to as they arrive),
+ * the result is priced from its usage and saved, and the ledger gets its line. Temp files of images
+ * not saved in the end are removed.
  */
 export async function runImageCall<R extends ImageRequest>(
   tool: string,
@@ -113,7 +117,7 @@ export async function runImageCall<R extends ImageRequest>(
   extra: ToolExtra,
   context: ToolContext,
   prepare: (request: ImageRequest) => Promise<R>,
-  send: (request: R, progress: ProgressReporter) => Promise<ImageResult>,
+  send: (request: R, options: CallOptions) => Promise<ImageResult>,
 ): Promise<CallToolResult> {
   const { config } = context;
   if (args.filename !== undefined) {
@@ -121,6 +125,7 @@ export async function runImageCall<R extends ImageRequest>(
     if (problem) return errorResult(`Invalid arguments; nothing was sent.\n- filename: ${problem}`, config);
   }
   const progress = progressReporter(extra, context.client.provider);
+  const files = createImageFileSink(config.outputDir);
   let delivered: CallToolResult | undefined; // by the save step
   try {
     const request = await prepare(toImageRequest(args, context, progress.enabled));
@@ -130,7 +135,10 @@ export async function runImageCall<R extends ImageRequest>(
       context.spend,
       tool,
       costRequest,
-      () => progress.whileWaiting(() => send(request, progress)),
+      () =>
+        progress.whileWaiting(() =>
+          send(request, { signal: extra.signal, onProgress: progress.core, imageSink: files }),
+        ),
       async (result, cost) => {
         delivered = await deliverImages(result, {
           config,
@@ -140,6 +148,7 @@ export async function runImageCall<R extends ImageRequest>(
           progress,
           onSaved: context.onSaved,
           cost,
+          files,
           ...(args.filename !== undefined ? { filename: args.filename } : {}),
         });
         return (delivered.structuredContent as ImageOutput).images.map((image) => basename(image.path));
@@ -154,6 +163,8 @@ export async function runImageCall<R extends ImageRequest>(
     const message = describeError(error, context.client.provider);
     context.log(`brushwork-mcp: ${message.split('\n')[0]}`);
     return errorResult(message, config);
+  } finally {
+    await files.discard();
   }
 }
 
@@ -177,7 +188,7 @@ export function registerGenerateImage(server: McpServer, context: ToolContext): 
         extra,
         context,
         async (request) => request,
-        (request, progress) => context.client.generate(request, { signal: extra.signal, onProgress: progress.core }),
+        (request, options) => context.client.generate(request, options),
       ),
   );
 }
