@@ -5,6 +5,9 @@
 // main process's webhook:
 //  1. 20 calls × 10 items with both workers: both run executions, every item comes back paired to its
 //     input with its revised prompt, and its image is downloadable from n8n;
+//  then a second workflow on Azure with the Entra ID credential: 10 calls spread over both workers are
+//     signed with the one token n8n stored (no worker fetches its own); after the fake expires every
+//     token, each call's 401 leads to a new token and the call succeeds;
 //  2. the same while one worker is killed (SIGKILL to its process group) mid-run: every call either
 //     returns all its items or n8n reports its execution as failed; what the surviving worker ran is
 //     complete;
@@ -16,7 +19,7 @@ import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeUpstream, startFakeUpstream } from '../fake-upstream/index.ts';
+import { DEFAULT_ENTRA, type FakeUpstream, startFakeUpstream } from '../fake-upstream/index.ts';
 import { ensureN8n, packPackage } from '../n8n/harness.ts';
 import { BRUSHWORK_TYPE, model, type WorkflowJson } from '../n8n/workflows.ts';
 import {
@@ -46,10 +49,54 @@ const LATENCY_MS = 2000;
 const credentials = { brushworkOpenAiApi: { id: 'brushworkScaleCrd1', name: 'Fake OpenAI' } };
 const OPENAI_KEY = 'sk-test-brushwork-scale';
 
+/** Azure with Microsoft Entra ID: the node's OAuth2 credential, its token stored by n8n in PostgreSQL. */
+const ENTRA_WORKFLOW_ID = 'brushworkScaleEnt1';
+const ENTRA_WEBHOOK_PATH = 'brushwork-scale-entra';
+const ENTRA_TYPE = 'brushworkAzureEntraOAuth2Api';
+const entraCredentials = { [ENTRA_TYPE]: { id: 'brushworkScaleEnt1', name: 'Fake Entra ID' } };
+const ENTRA_CALLS = 10;
+
 function scaleWorkflow(): WorkflowJson {
-  return {
+  return webhookWorkflow({
     id: WORKFLOW_ID,
     name: 'Brushwork queue mode',
+    path: WEBHOOK_PATH,
+    webhookId: 'b7f0c2d4-5e6a-4b1c-9d2e-3f4a5b6c7d8e',
+    brushwork: { provider: 'openai', model: model('dall-e-3'), size: '1024x1024', quality: 'standard' },
+    credentials,
+  });
+}
+
+function entraWorkflow(): WorkflowJson {
+  return webhookWorkflow({
+    id: ENTRA_WORKFLOW_ID,
+    name: 'Brushwork queue mode, Azure with Entra ID',
+    path: ENTRA_WEBHOOK_PATH,
+    webhookId: 'c8a1d3e5-6f7b-4c2d-8e3f-4a5b6c7d8e9f',
+    brushwork: {
+      provider: 'azure',
+      authentication: 'entraId',
+      deployment: 'images',
+      model: model('gpt-image-2'),
+      size: '1024x1024',
+      quality: 'low',
+    },
+    credentials: entraCredentials,
+  });
+}
+
+/** Webhook (answers with the last node's items) → one item per `body.items` entry → Brushwork. */
+function webhookWorkflow(spec: {
+  id: string;
+  name: string;
+  path: string;
+  webhookId: string;
+  brushwork: Record<string, unknown>;
+  credentials: Record<string, { id: string; name: string }>;
+}): WorkflowJson {
+  return {
+    id: spec.id,
+    name: spec.name,
     active: true,
     nodes: [
       {
@@ -60,12 +107,12 @@ function scaleWorkflow(): WorkflowJson {
         position: [0, 0],
         parameters: {
           httpMethod: 'POST',
-          path: WEBHOOK_PATH,
+          path: spec.path,
           responseMode: 'lastNode',
           responseData: 'allEntries',
           options: {},
         },
-        webhookId: 'b7f0c2d4-5e6a-4b1c-9d2e-3f4a5b6c7d8e',
+        webhookId: spec.webhookId,
       } as WorkflowJson['nodes'][number],
       {
         id: 'items',
@@ -85,13 +132,10 @@ function scaleWorkflow(): WorkflowJson {
           resource: 'image',
           operation: 'generate',
           prompt: '={{ $json.prompt }}',
-          provider: 'openai',
-          model: model('dall-e-3'),
-          size: '1024x1024',
-          quality: 'standard',
+          ...spec.brushwork,
           options: { concurrency: ITEMS_PER_CALL },
         },
-        credentials,
+        credentials: spec.credentials,
       },
     ],
     connections: {
@@ -116,13 +160,18 @@ function promptOf(call: string, i: number): string {
 }
 
 /** Sends CALLS webhook calls at once, each with ITEMS_PER_CALL prompts; returns when all have answered. */
-async function feed(run: string, count = CALLS): Promise<{ calls: CallResult[]; ms: number }> {
-  const url = `${cluster.mainUrl}/webhook/${WEBHOOK_PATH}`;
+async function feed(
+  run: string,
+  count = CALLS,
+  path = WEBHOOK_PATH,
+  itemsPerCall = ITEMS_PER_CALL,
+): Promise<{ calls: CallResult[]; ms: number }> {
+  const url = `${cluster.mainUrl}/webhook/${path}`;
   const started = performance.now();
   const calls = await Promise.all(
     Array.from({ length: count }, async (_, c): Promise<CallResult> => {
       const call = `${run}-c${String(c).padStart(2, '0')}`;
-      const prompts = Array.from({ length: ITEMS_PER_CALL }, (_, i) => promptOf(call, i));
+      const prompts = Array.from({ length: itemsPerCall }, (_, i) => promptOf(call, i));
       try {
         // Each call on a new connection: a kept-alive socket the main process closes after its idle
         // timeout (between runs) could fail a POST before it ever reached n8n, and fetch does not resend
@@ -153,13 +202,14 @@ async function feed(run: string, count = CALLS): Promise<{ calls: CallResult[]; 
 }
 
 /** The webhook answer holds every input's item, in order, with its revised prompt. */
-function expectCompleteAnswer(result: CallResult) {
+function expectCompleteAnswer(result: CallResult, { model = 'dall-e-3', revisedPrompt = true } = {}) {
   expect(result.status, `${result.call}: ${result.error ?? ''}`).toBe(200);
-  expect(result.items).toHaveLength(ITEMS_PER_CALL);
+  expect(result.items).toHaveLength(result.prompts.length);
   result.items?.forEach((json, i) => {
     expect(json.prompt).toBe(result.prompts[i]);
-    expect(json.revisedPrompt).toEqual(expect.stringContaining(result.prompts[i] ?? '?'));
-    expect(json.model).toBe('dall-e-3');
+    // DALL-E 3 rewrites prompts; GPT image models send none back.
+    if (revisedPrompt) expect(json.revisedPrompt).toEqual(expect.stringContaining(result.prompts[i] ?? '?'));
+    expect(json.model).toBe(model);
   });
 }
 
@@ -256,8 +306,21 @@ beforeAll(async () => {
         type: 'brushworkOpenAiApi',
         data: { apiKey: OPENAI_KEY, url: fake.openaiBaseUrl, organizationId: '', projectId: '' },
       },
+      {
+        ...entraCredentials[ENTRA_TYPE],
+        type: ENTRA_TYPE,
+        data: {
+          tenantId: DEFAULT_ENTRA.tenantId,
+          clientId: DEFAULT_ENTRA.clientId,
+          clientSecret: DEFAULT_ENTRA.clientSecret,
+          authorityHost: fake.url,
+          endpoint: fake.azureEndpoint,
+          apiVersion: '2025-04-01-preview',
+          api: 'deployment',
+        },
+      },
     ],
-    workflows: [scaleWorkflow()],
+    workflows: [scaleWorkflow(), entraWorkflow()],
     workerCount: 2,
     workerConcurrency: WORKER_CONCURRENCY,
   });
@@ -316,6 +379,50 @@ describe('n8n queue mode: main + 2 workers, Redis, PostgreSQL, binary data in th
       `run 1, both workers: executions per worker ${counts.map((c) => `${c.name} ${c.ran}`).join(', ')}; ` +
         `items out / in ${itemsOut} / ${CALLS * ITEMS_PER_CALL} (each with its image from n8n); ` +
         `wall time ${(ms / 1000).toFixed(1)} s`,
+    );
+  });
+
+  it('Azure with Entra ID: both workers sign with the token n8n stored; after a 401 they get a new one', async () => {
+    const azureCalls = (from: number) => fake.log.slice(from).filter((entry) => entry.route === 'azure.generations');
+    const feedEntra = (run: string) => feed(run, ENTRA_CALLS, ENTRA_WEBHOOK_PATH, 2);
+    const answered = (calls: CallResult[]) => {
+      for (const call of calls) expectCompleteAnswer(call, { model: 'gpt-image-2', revisedPrompt: false });
+    };
+    // The first call fetches the credential's token; n8n stores it in PostgreSQL.
+    await waitUntil(
+      'Entra webhook registered',
+      async () => (await feed('entra-probe', 1, ENTRA_WEBHOOK_PATH, 1)).calls[0]?.status !== 404,
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    const tokensAtStart = fake.tokensIssued();
+    expect(tokensAtStart).toBeGreaterThanOrEqual(1);
+
+    // Calls spread over both workers: every worker signs with the stored token, none fetches one.
+    const before = await Promise.all(cluster.workers.map(workerExecutions));
+    const shared = await feedEntra('entra-shared');
+    answered(shared.calls);
+    const after = await Promise.all(cluster.workers.map(workerExecutions));
+    const ranPerWorker = after.map((w, i) => [...w.finished].filter((id) => !before[i]?.finished.has(id)).length);
+    for (const ran of ranPerWorker) expect(ran).toBeGreaterThan(0);
+    expect(fake.tokensIssued()).toBe(tokensAtStart);
+
+    // Every token expires: each first attempt gets a 401, n8n fetches a new token, the call is sent again.
+    fake.expireTokens();
+    const logFrom = fake.log.length;
+    const refreshed = await feedEntra('entra-refreshed');
+    answered(refreshed.calls);
+    const statuses = azureCalls(logFrom).map((entry) => entry.status);
+    const newTokens = fake.tokensIssued() - tokensAtStart;
+    expect(statuses.filter((status) => status === 200)).toHaveLength(ENTRA_CALLS * 2);
+    expect(statuses.filter((status) => status === 401).length).toBeGreaterThan(0);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(ENTRA_CALLS * 2);
+    expect(newTokens).toBeGreaterThanOrEqual(1);
+    figures.push(
+      `Entra ID: ${ENTRA_CALLS} calls on both workers (${ranPerWorker.join(' / ')} executions) signed with the one stored token, ` +
+        `0 tokens fetched; after every token expired: ${statuses.filter((s) => s === 401).length} × 401, ` +
+        `${newTokens} new token(s), ${refreshed.calls.filter((c) => c.status === 200).length} / ${ENTRA_CALLS} calls answered`,
     );
   });
 
