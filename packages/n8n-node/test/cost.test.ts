@@ -79,7 +79,20 @@ describe('Estimate Cost', () => {
       items: [{ json: {}, binary: { data: binaryOf(png, 'in.png', 'image/png') } }],
     });
     expect(edit.calls).toHaveLength(0);
-    expect((edit.output[0]!.json.tokens as { imageInput: number }).imageInput).toBeGreaterThan(0);
+    const imageInput = (edit.output[0]!.json.tokens as { imageInput: number }).imageInput;
+    expect(imageInput).toBeGreaterThan(0);
+    // High input fidelity costs more image input tokens; the estimate for an edit takes it.
+    const high = await run({
+      parameters: parameters({
+        operation: 'estimate',
+        estimateFor: 'edit',
+        imageProperties: 'data',
+        inputFidelity: 'high',
+      }),
+      credentials,
+      items: [{ json: {}, binary: { data: binaryOf(png, 'in.png', 'image/png') } }],
+    });
+    expect((high.output[0]!.json.tokens as { imageInput: number }).imageInput).toBeGreaterThan(imageInput);
   });
 
   it('uses the Prices (JSON) option; a bad one stops the run naming the option and the field', async () => {

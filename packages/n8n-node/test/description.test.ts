@@ -97,6 +97,10 @@ describe('fields follow the core model table', () => {
     else expect(fidelity).toBeUndefined();
     const notice = field(shown, 'editNotSupportedNotice');
     expect(Boolean(notice)).toBe(Boolean(family && !family.supportsEdit));
+    // Estimate Cost shows input fidelity when it estimates an edit, as Edit Image does, and not for Generate.
+    const estimatingEdit = field(visible(values(model, 'estimate', { estimateFor: 'edit' })), 'inputFidelity');
+    expect(optionValues(estimatingEdit)).toEqual(optionValues(fidelity));
+    expect(field(visible(values(model, 'estimate', { estimateFor: 'generate' })), 'inputFidelity')).toBeUndefined();
   });
 
   it('custom size appears only when picked, for free-size families', () => {

@@ -60,8 +60,11 @@ function perRuleGroup(
     if (bucket) bucket.groups.push(group);
     else buckets.set(key, { definition, groups: [group] });
   }
-  // Estimate Cost takes Generate Image's fields.
-  const withShow = { ...show, operation: operation === 'generate' ? ['generate', 'estimate'] : [operation] };
+  // Estimate Cost takes Generate Image's fields (and the edit-only ones that change a price: `show` names them).
+  const withShow = {
+    ...show,
+    operation: show.operation ?? (operation === 'generate' ? ['generate', 'estimate'] : [operation]),
+  };
   const fields: INodeProperties[] = [...buckets.values()].map(({ definition, groups }) => ({
     ...definition,
     displayOptions: { show: withShow, hide: onlyFor(groups) },
@@ -227,23 +230,27 @@ export function modelFields(operation: Operation): INodeProperties[] {
     );
   } else {
     fields.push(
-      ...perRuleGroup(operation, (family) => {
-        const field = enumField(
-          family,
-          'inputFidelity',
-          'Input Fidelity',
-          'How closely the result keeps the details (faces, logos) of the input images',
-        );
-        if (!field) return undefined;
-        return {
-          ...field,
-          options: [{ name: 'Model Default', value: '' }, ...(field.options as INodePropertyOptions[])],
-          default: '',
-        };
-      }),
+      ...perRuleGroup(operation, inputFidelity),
+      // High fidelity costs more input tokens, so Estimate Cost for an edit asks for it too.
+      ...perRuleGroup(operation, inputFidelity, { operation: ['estimate'], estimateFor: ['edit'] }),
     );
   }
   return fields;
+}
+
+function inputFidelity(family: ModelFamily): FieldDefinition | undefined {
+  const field = enumField(
+    family,
+    'inputFidelity',
+    'Input Fidelity',
+    'How closely the result keeps the details (faces, logos) of the input images',
+  );
+  if (!field) return undefined;
+  return {
+    ...field,
+    options: [{ name: 'Model Default', value: '' }, ...(field.options as INodePropertyOptions[])],
+    default: '',
+  };
 }
 
 /** Notices for families that cannot do an operation (e.g. DALL-E 3 cannot edit). */
