@@ -50,6 +50,7 @@ const LISTED_MODELS = [
 const MAX_PNG_BYTES = 400 * 1024;
 const WORKFLOW_ID = 'brushworkShots0001';
 const CREDENTIAL = { id: 'brushworkShotCred1', name: 'OpenAI account' };
+const ENTRA_CREDENTIAL = { id: 'brushworkShotCred2', name: 'Azure OpenAI (Entra ID)' };
 const OWNER = {
   email: 'owner@brushwork.invalid',
   firstName: 'Brush',
@@ -78,6 +79,7 @@ function brushworkNode(id, name, y, parameters, credentials) {
 
 const model = (value) => ({ __rl: true, mode: 'list', value, cachedResultName: value });
 const openai = { brushworkOpenAiApi: CREDENTIAL };
+const azureEntra = { brushworkAzureEntraOAuth2Api: ENTRA_CREDENTIAL };
 
 const nodes = [
   {
@@ -136,6 +138,21 @@ const nodes = [
     },
     openai,
   ),
+  brushworkNode(
+    'azure-entra',
+    'Azure with Entra ID',
+    480,
+    {
+      provider: 'azureEntraId',
+      deployment: 'gpt-image-2',
+      operation: 'generate',
+      model: { __rl: true, mode: 'id', value: 'gpt-image-2' },
+      prompt: 'A tiny lighthouse on a rocky island at dusk, warm window glow',
+      size: '1024x1024',
+      quality: 'medium',
+    },
+    azureEntra,
+  ),
 ];
 
 const WORKFLOW = {
@@ -150,6 +167,7 @@ const WORKFLOW = {
           { node: 'Generate Image', type: 'main', index: 0 },
           { node: 'Pick a Model', type: 'main', index: 0 },
           { node: 'Edit Image', type: 'main', index: 0 },
+          { node: 'Azure with Entra ID', type: 'main', index: 0 },
         ],
       ],
     },
@@ -438,6 +456,16 @@ async function main(state) {
         type: 'brushworkOpenAiApi',
         data: { apiKey: 'sk-test-screenshot', url: state.upstream.openaiBaseUrl, organizationId: '', projectId: '' },
       },
+      {
+        // The documented credential (docs/azure/n8n-entra.credentials.json) with dummy values.
+        ...ENTRA_CREDENTIAL,
+        type: 'brushworkAzureEntraOAuth2Api',
+        data: {
+          ...JSON.parse(await readFile(join(REPO_ROOT, 'docs/azure/n8n-entra.credentials.json'), 'utf8'))[0].data,
+          authorityHost: state.upstream.url,
+          endpoint: state.upstream.azureEndpoint,
+        },
+      },
     ],
     [WORKFLOW],
   );
@@ -494,6 +522,10 @@ async function main(state) {
   // 3. Edit Image (images and mask from binary properties): the parameters column, 2x.
   await openNode(page, baseUrl, 'edit', 2);
   await capture(page, join(OUT_DIR, 'node-edit-fields.png'), await parametersColumn(page));
+
+  // 4. Azure OpenAI signed in with Microsoft Entra ID: the provider and its credential, 2x.
+  await openNode(page, baseUrl, 'azure-entra', 2);
+  await capture(page, join(OUT_DIR, 'node-azure-entra.png'), await parametersColumn(page));
 }
 
 async function cleanUp(state) {

@@ -30,7 +30,7 @@ const ENTRA_TYPE = 'brushworkAzureEntraOAuth2Api';
 const entra = { [ENTRA_TYPE]: { id: 'brushworkCredEnt01', name: 'Fake Entra ID' } };
 const wrongTenant = { [ENTRA_TYPE]: { id: 'brushworkCredEnt02', name: 'Fake Entra ID, wrong tenant' } };
 const PROMPTS = ['A harbour at night', 'A lighthouse'];
-const AZURE = { provider: 'azure', authentication: 'entraId', deployment: 'images', model: model('gpt-image-2') };
+const AZURE = { provider: 'azureEntraId', deployment: 'images', model: model('gpt-image-2') };
 
 let fake: FakeUpstream;
 let home: N8nHome;

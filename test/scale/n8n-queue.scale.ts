@@ -74,8 +74,7 @@ function entraWorkflow(): WorkflowJson {
     path: ENTRA_WEBHOOK_PATH,
     webhookId: 'c8a1d3e5-6f7b-4c2d-8e3f-4a5b6c7d8e9f',
     brushwork: {
-      provider: 'azure',
-      authentication: 'entraId',
+      provider: 'azureEntraId',
       deployment: 'images',
       model: model('gpt-image-2'),
       size: '1024x1024',

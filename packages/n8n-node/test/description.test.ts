@@ -128,30 +128,43 @@ describe('fields follow the core model table', () => {
   });
 
   it('credentials depend on the provider; the sandbox needs none', () => {
-    const credentialsFor = (provider: string, authentication = 'apiKey') =>
+    const credentialsFor = (provider: string) =>
       (description.credentials ?? [])
-        .filter((credential) =>
-          NodeHelpers.displayParameter({ provider, authentication }, credential, NODE, description),
-        )
+        .filter((credential) => NodeHelpers.displayParameter({ provider }, credential, NODE, description))
         .map((credential) => credential.name);
     expect(credentialsFor('openai')).toEqual(['brushworkOpenAiApi']);
-    expect(credentialsFor('openai', 'entraId')).toEqual(['brushworkOpenAiApi']);
     expect(credentialsFor('azure')).toEqual(['brushworkAzureOpenAiApi']);
-    expect(credentialsFor('azure', 'entraId')).toEqual(['brushworkAzureEntraOAuth2Api']);
+    expect(credentialsFor('azureEntraId')).toEqual(['brushworkAzureEntraOAuth2Api']);
     expect(credentialsFor('sandbox')).toEqual([]);
-    const authentication = description.properties.find((property) => property.name === 'authentication');
-    expect(authentication?.default).toBe('apiKey');
-    expect(
-      authentication && NodeHelpers.displayParameter({ provider: 'azure' }, authentication, NODE, description),
-    ).toBe(true);
-    expect(
-      authentication && NodeHelpers.displayParameter({ provider: 'openai' }, authentication, NODE, description),
-    ).toBe(false);
     const deployment = description.properties.find((property) => property.name === 'deployment');
     expect(deployment && NodeHelpers.displayParameter({ provider: 'azure' }, deployment, NODE, description)).toBe(true);
+    expect(
+      deployment && NodeHelpers.displayParameter({ provider: 'azureEntraId' }, deployment, NODE, description),
+    ).toBe(true);
     expect(deployment && NodeHelpers.displayParameter({ provider: 'openai' }, deployment, NODE, description)).toBe(
       false,
     );
+  });
+
+  it("n8n's editor keeps Provider visible: no field the credentials depend on is a main auth field", () => {
+    // The editor (getMainAuthField) hides every field the credentials' displayOptions name once one of
+    // them is the main auth field: one called `authentication`, or one whose every option shows a
+    // credential. Provider must stay (the Offline Sandbox needs no credential).
+    const shownBy = new Map<string, Set<string>>();
+    for (const credential of description.credentials ?? []) {
+      for (const [name, values] of Object.entries(credential.displayOptions?.show ?? {})) {
+        const set = shownBy.get(name) ?? new Set<string>();
+        for (const value of values ?? []) set.add(String(value));
+        shownBy.set(name, set);
+      }
+    }
+    expect([...shownBy.keys()]).toEqual(['provider']);
+    for (const [name, values] of shownBy) {
+      expect(name).not.toBe('authentication');
+      const options = description.properties.find((property) => property.name === name)?.options ?? [];
+      const withoutCredential = options.filter((option) => !values.has(String((option as { value: unknown }).value)));
+      expect(withoutCredential.map((option) => option.name)).toEqual(['Offline Sandbox']);
+    }
   });
 
   it('the model list loads without a credential (the sandbox has none), so the editor asks for it', () => {

@@ -25,8 +25,7 @@ const ENTRA_CREDENTIALS = {
 };
 const PARAMETERS = {
   operation: 'generate',
-  provider: 'azure',
-  authentication: 'entraId',
+  provider: 'azureEntraId',
   deployment: 'images',
   model: { __rl: true, mode: 'id', value: 'gpt-image-2' },
   prompt: 'A harbour at night',
@@ -125,7 +124,7 @@ describe('Azure OpenAI with Microsoft Entra ID (n8n OAuth2 credential)', () => {
 
   it('the model list uses the Entra credential too', async () => {
     const { loadOptionsContext, calls } = createContext({
-      parameters: { provider: 'azure', authentication: 'entraId', deployment: 'images' },
+      parameters: { provider: 'azureEntraId', deployment: 'images' },
       credentials: { [ENTRA]: ENTRA_CREDENTIALS },
       respond: () => jsonResponse(200, { data: [{ id: 'gpt-image-2', created: 1 }] }),
     });
@@ -133,8 +132,8 @@ describe('Azure OpenAI with Microsoft Entra ID (n8n OAuth2 credential)', () => {
     expect(calls.every((call) => call.credentialType === ENTRA)).toBe(true);
   });
 
-  it('without Entra ID chosen, an Azure node keeps using the API-key credential', async () => {
-    const { error } = await run({ parameters: { ...PARAMETERS, authentication: 'apiKey' }, respond: IMAGE });
+  it('the Azure OpenAI provider (API key) keeps using the API-key credential', async () => {
+    const { error } = await run({ parameters: { ...PARAMETERS, provider: 'azure' }, respond: IMAGE });
     expect(error).toBeInstanceOf(NodeOperationError);
     expect(String((error as Error).message)).toMatch(/brushworkAzureOpenAiApi/);
   });

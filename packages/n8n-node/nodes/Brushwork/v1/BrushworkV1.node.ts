@@ -32,12 +32,12 @@ export class BrushworkV1 implements INodeType {
       {
         name: 'brushworkAzureOpenAiApi',
         required: true,
-        displayOptions: { show: { provider: ['azure'], authentication: ['apiKey'] } },
+        displayOptions: { show: { provider: ['azure'] } },
       },
       {
         name: 'brushworkAzureEntraOAuth2Api',
         required: true,
-        displayOptions: { show: { provider: ['azure'], authentication: ['entraId'] } },
+        displayOptions: { show: { provider: ['azureEntraId'] } },
       },
     ],
     properties,

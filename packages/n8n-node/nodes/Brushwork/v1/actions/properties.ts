@@ -11,7 +11,17 @@ export const properties: INodeProperties[] = [
     noDataExpression: true,
     options: [
       { name: 'OpenAI', value: 'openai', description: 'OpenAI, or a host that speaks its Images API' },
-      { name: 'Azure OpenAI', value: 'azure', description: 'An image model deployment on Azure OpenAI' },
+      {
+        name: 'Azure OpenAI',
+        value: 'azure',
+        description: 'An image model deployment on Azure OpenAI, with its API key',
+      },
+      {
+        name: 'Azure OpenAI (Entra ID)',
+        value: 'azureEntraId',
+        description:
+          "An image model deployment on Azure OpenAI, signed in with Microsoft Entra ID (an app's client credentials): for resources with keys disabled",
+      },
       {
         name: 'Offline Sandbox',
         value: 'sandbox',
@@ -19,23 +29,6 @@ export const properties: INodeProperties[] = [
       },
     ],
     default: 'openai',
-  },
-  {
-    displayName: 'Authentication',
-    name: 'authentication',
-    type: 'options',
-    noDataExpression: true,
-    options: [
-      { name: 'API Key', value: 'apiKey', description: "The resource's key, sent as the api-key header" },
-      {
-        name: 'Microsoft Entra ID',
-        value: 'entraId',
-        description:
-          "An application's client credentials (tenant, client ID, secret): for resources with keys disabled",
-      },
-    ],
-    default: 'apiKey',
-    displayOptions: { show: { provider: ['azure'] } },
   },
   {
     displayName: 'Resource',
@@ -54,7 +47,7 @@ export const properties: INodeProperties[] = [
     default: '',
     placeholder: 'e.g. gpt-image-2',
     description: 'Name of the image model deployment in the Azure OpenAI resource',
-    displayOptions: { show: { provider: ['azure'] } },
+    displayOptions: { show: { provider: ['azure', 'azureEntraId'] } },
   },
   {
     displayName: 'Model',

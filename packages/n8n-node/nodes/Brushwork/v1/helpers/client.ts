@@ -10,21 +10,24 @@ import type { ICredentialDataDecryptedObject, IExecuteFunctions, ILoadOptionsFun
 import { CREDENTIAL_PLACEHOLDER, createN8nTransport, type RequestContext } from '../transport';
 import { entraTokenFailure, n8nOAuth2TokenSource } from '../transport/entra';
 
-export type ProviderChoice = 'openai' | 'azure' | 'sandbox';
+/**
+ * The node's Provider field. Azure with Microsoft Entra ID is a provider of its own, not an
+ * Authentication field under Azure: n8n's editor hides every field a node's credentials depend on as
+ * soon as one of them (a field named `authentication`, or one whose every option selects a credential)
+ * is the node's "main auth field", and Provider (with its Offline Sandbox, which needs no credential)
+ * must stay visible.
+ */
+export type ProviderChoice = 'openai' | 'azure' | 'azureEntraId' | 'sandbox';
 
-/** How an Azure resource is signed in to: its API key, or Microsoft Entra ID tokens (n8n's OAuth2). */
-export type AzureAuthentication = 'apiKey' | 'entraId';
-
-export const CREDENTIAL_TYPES = {
+export const CREDENTIAL_TYPES: Record<Exclude<ProviderChoice, 'sandbox'>, string> = {
   openai: 'brushworkOpenAiApi',
   azure: 'brushworkAzureOpenAiApi',
   azureEntraId: 'brushworkAzureEntraOAuth2Api',
-} as const;
+};
 
-/** The n8n credential type the node uses for a provider and Azure authentication. */
-export function credentialTypeFor(choice: Exclude<ProviderChoice, 'sandbox'>, authentication: AzureAuthentication) {
-  if (choice === 'openai') return CREDENTIAL_TYPES.openai;
-  return authentication === 'entraId' ? CREDENTIAL_TYPES.azureEntraId : CREDENTIAL_TYPES.azure;
+/** Azure OpenAI, with an API key or with Entra ID. */
+export function isAzure(choice: ProviderChoice): choice is 'azure' | 'azureEntraId' {
+  return choice === 'azure' || choice === 'azureEntraId';
 }
 
 /** A node parameter in either context (execution: per item; list search: the node's current value). */
@@ -61,7 +64,7 @@ export function providerConfig(
   tokenSource?: TokenSource,
 ): ProviderConfig {
   if (choice === 'sandbox') return { kind: 'sandbox' };
-  if (choice === 'azure') {
+  if (isAzure(choice)) {
     const config: ProviderConfig = {
       kind: 'azure',
       endpoint: text(credentials?.endpoint) ?? '',
@@ -88,11 +91,10 @@ export async function clientFor(
   if (choice === 'sandbox') {
     return createImageClient({ provider: { kind: 'sandbox' }, ...settings });
   }
-  const authentication = choice === 'azure' ? parameter(context, 'authentication', itemIndex, 'apiKey') : 'apiKey';
-  const entraId = authentication === 'entraId';
-  const credentialType = credentialTypeFor(choice, entraId ? 'entraId' : 'apiKey');
+  const entraId = choice === 'azureEntraId';
+  const credentialType = CREDENTIAL_TYPES[choice];
   const credentials = await context.getCredentials(credentialType, itemIndex);
-  const deployment = choice === 'azure' ? parameter(context, 'deployment', itemIndex, '') || undefined : undefined;
+  const deployment = isAzure(choice) ? parameter(context, 'deployment', itemIndex, '') || undefined : undefined;
   const tokenSource = entraId ? n8nOAuth2TokenSource(context, credentialType) : undefined;
   return createImageClient({
     provider: providerConfig(choice, credentials, deployment, tokenSource),
