@@ -6,25 +6,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { estimateCost } from '@brushwork/core';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeUpstream, startFakeUpstream } from '../fake-upstream/index.ts';
-import { KEY, type McpHarness, startMcp, textOf } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { fakeUpstreamSuite, KEY, type McpHarness, textOf } from './harness.ts';
 
-const fake: FakeUpstream = await startFakeUpstream();
-afterAll(() => fake.close());
-
+const { fake, openai, start } = await fakeUpstreamSuite();
 let h: McpHarness | undefined;
-beforeEach(() => fake.reset());
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-const openai = (extra: Record<string, string> = {}) => ({
-  OPENAI_API_KEY: KEY,
-  OPENAI_BASE_URL: fake.openaiBaseUrl,
-  ...extra,
-});
 
 interface CostFields {
   usd: number | null;
@@ -42,7 +28,7 @@ const upstreamCalls = () => fake.log.filter((e) => e.route === 'openai.generatio
 describe('cost and provenance on results', () => {
   it('reports the cost from the usage, per result and per image, and C2PA kept byte for byte', async () => {
     fake.configure({ c2pa: true });
-    h = await startMcp(openai());
+    h = await start(openai());
     const result = await h.call('generate_image', { ...request, n: 2 });
     expect(result.isError, textOf(result)).toBeFalsy();
     const structured = result.structuredContent as unknown as Structured;
@@ -64,7 +50,7 @@ describe('cost and provenance on results', () => {
   });
 
   it('reports provenance none for unsigned images', async () => {
-    h = await startMcp(openai());
+    h = await start(openai());
     const result = await h.call('generate_image', request);
     expect((result.structuredContent as unknown as Structured).images[0]!.provenance).toBe('none');
   });
@@ -72,7 +58,7 @@ describe('cost and provenance on results', () => {
 
 describe('estimate_cost', () => {
   it('estimates generate and edit calls without any upstream request', async () => {
-    h = await startMcp(openai({ BRUSHWORK_BUDGET_USD: '5' }));
+    h = await start(openai({ BRUSHWORK_BUDGET_USD: '5' }));
     const generate = await h.call('estimate_cost', { ...request, n: 3 });
     expect(generate.isError, textOf(generate)).toBeFalsy();
     const expected = estimateCost({ ...request, n: 3 });
@@ -99,7 +85,7 @@ describe('estimate_cost', () => {
   });
 
   it('says when the caps would refuse the call', async () => {
-    h = await startMcp(openai({ BRUSHWORK_MAX_COST_PER_CALL_USD: '0.001' }));
+    h = await start(openai({ BRUSHWORK_MAX_COST_PER_CALL_USD: '0.001' }));
     const result = await h.call('estimate_cost', request);
     expect((result.structuredContent as { spend: { refusal?: string } }).spend.refusal).toMatch(
       /BRUSHWORK_MAX_COST_PER_CALL_USD \$0\.001/,
@@ -110,7 +96,7 @@ describe('estimate_cost', () => {
 
 describe('spend caps refuse before any upstream request', () => {
   it('per call: the refusal names the cap, the estimate and the spend so far', async () => {
-    h = await startMcp(openai({ BRUSHWORK_MAX_COST_PER_CALL_USD: '0.001' }));
+    h = await start(openai({ BRUSHWORK_MAX_COST_PER_CALL_USD: '0.001' }));
     const result = await h.call('generate_image', request);
     expect(result.isError).toBe(true);
     const text = textOf(result);
@@ -126,7 +112,7 @@ describe('spend caps refuse before any upstream request', () => {
     // Fits three estimates even when the first settle a little above them (estimates are within 10 %),
     // never four.
     const budget = Number((estimate * 3.35).toFixed(6));
-    h = await startMcp(openai({ BRUSHWORK_BUDGET_USD: String(budget) }));
+    h = await start(openai({ BRUSHWORK_BUDGET_USD: String(budget) }));
     const results = await Promise.all(Array.from({ length: 10 }, () => h!.call('generate_image', request)));
     const ok = results.filter((r) => !r.isError);
     const refused = results.filter((r) => r.isError);
@@ -145,7 +131,7 @@ describe('spend caps refuse before any upstream request', () => {
   });
 
   it('task-augmented calls go through the guard too', async () => {
-    h = await startMcp(openai({ BRUSHWORK_MAX_COST_PER_CALL_USD: '0.001' }));
+    h = await start(openai({ BRUSHWORK_MAX_COST_PER_CALL_USD: '0.001' }));
     const created = await h.client.request(
       { method: 'tools/call', params: { name: 'generate_image', arguments: request, task: {} } },
       CreateTaskResultSchema,
@@ -167,7 +153,7 @@ describe('spend caps refuse before any upstream request', () => {
 
 describe('the spend ledger', () => {
   it('one line per call, without the prompt unless BRUSHWORK_LEDGER_PROMPTS=1', async () => {
-    h = await startMcp(openai());
+    h = await start(openai());
     const first = await h.call('generate_image', { ...request, n: 2 });
     fake.inject({ kind: 'insufficient_quota', times: 1 });
     await h.call('generate_image', request);
@@ -189,7 +175,7 @@ describe('the spend ledger', () => {
     expect(JSON.stringify(ledger)).not.toContain(KEY);
     await h.close();
 
-    h = await startMcp(openai({ BRUSHWORK_LEDGER_PROMPTS: '1' }));
+    h = await start(openai({ BRUSHWORK_LEDGER_PROMPTS: '1' }));
     await h.call('generate_image', request);
     expect((await h.ledger())[0]).toMatchObject({ prompt: request.prompt });
   });

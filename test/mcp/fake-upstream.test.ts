@@ -3,25 +3,12 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_ENTRA, ENTRA_SCOPE, type FakeUpstream, startFakeUpstream } from '../fake-upstream/index.ts';
-import { blocksOf, KEY, type McpHarness, startMcp, textOf } from './harness.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_ENTRA, ENTRA_SCOPE } from '../fake-upstream/index.ts';
+import { blocksOf, fakeUpstreamSuite, KEY, type McpHarness, textOf } from './harness.ts';
 
-const fake: FakeUpstream = await startFakeUpstream();
-afterAll(() => fake.close());
-
+const { fake, openai, start } = await fakeUpstreamSuite();
 let h: McpHarness | undefined;
-beforeEach(() => fake.reset());
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-const openai = (extra: Record<string, string> = {}) => ({
-  OPENAI_API_KEY: KEY,
-  OPENAI_BASE_URL: fake.openaiBaseUrl,
-  ...extra,
-});
 
 interface Structured {
   images: {
@@ -41,7 +28,7 @@ interface Structured {
 
 describe('generate_image against the fake OpenAI', () => {
   it('sends the configured model, saves every image and describes them', async () => {
-    h = await startMcp(openai());
+    h = await start(openai());
     const result = await h.call('generate_image', {
       prompt: 'a lighthouse at dusk',
       n: 2,
@@ -71,7 +58,7 @@ describe('generate_image against the fake OpenAI', () => {
   });
 
   it('shows DALL-E 3 revised prompts in the text and the structured content', async () => {
-    h = await startMcp(openai());
+    h = await start(openai());
     const result = await h.call('generate_image', { prompt: 'a watercolor fox', model: 'dall-e-3', style: 'natural' });
     expect(result.isError).toBeFalsy();
     expect(fake.log.find((e) => e.route === 'openai.generations')?.body).toMatchObject({
@@ -84,7 +71,7 @@ describe('generate_image against the fake OpenAI', () => {
   });
 
   it('streams partial images as progress when asked and a progress token is present', async () => {
-    h = await startMcp(openai());
+    h = await start(openai());
     const messages: string[] = [];
     const result = await h.call(
       'generate_image',
@@ -103,14 +90,14 @@ describe('generate_image against the fake OpenAI', () => {
   });
 
   it('does not stream without a progress token (nobody would see the partial images)', async () => {
-    h = await startMcp(openai());
+    h = await start(openai());
     const result = await h.call('generate_image', { prompt: 'quiet fox', size: '1024x1024', partial_images: 2 });
     expect(result.isError).toBeFalsy();
     expect(fake.log.find((e) => e.route === 'openai.generations')?.body).not.toHaveProperty('stream');
   });
 
   it('retries a 429, telling the client how long it waits', async () => {
-    h = await startMcp(openai());
+    h = await start(openai());
     fake.inject({ kind: 'rate_limit', retryAfter: 2, times: 1 });
     const messages: string[] = [];
     const result = await h.call(
@@ -126,7 +113,7 @@ describe('generate_image against the fake OpenAI', () => {
   });
 
   it('gives up on a persistent 429 with "wait N s"', async () => {
-    h = await startMcp(openai());
+    h = await start(openai());
     fake.inject({ kind: 'rate_limit', retryAfter: 7, times: 5 });
     const result = await h.call('generate_image', { prompt: 'busy' });
     expect(result.isError).toBe(true);
@@ -135,7 +122,7 @@ describe('generate_image against the fake OpenAI', () => {
   });
 
   it('reports a safety refusal as such, without a file', async () => {
-    h = await startMcp(openai());
+    h = await start(openai());
     const result = await h.call('generate_image', { prompt: 'something forbidden' });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/^Refused by the safety system: .*Rephrase the prompt/s);
@@ -144,7 +131,7 @@ describe('generate_image against the fake OpenAI', () => {
 
   it('says the key was rejected, never showing it', async () => {
     const badKey = 'sk-live-wrong-key-9876543210';
-    h = await startMcp(openai({ OPENAI_API_KEY: badKey }));
+    h = await start(openai({ OPENAI_API_KEY: badKey }));
     const result = await h.call('generate_image', { prompt: 'fox' });
     expect(result.isError).toBe(true);
     const text = textOf(result);
@@ -156,14 +143,14 @@ describe('generate_image against the fake OpenAI', () => {
   });
 
   it('names a retired model and lists what to use instead', async () => {
-    h = await startMcp(openai());
+    h = await start(openai());
     const result = await h.call('generate_image', { prompt: 'fox', model: 'gpt-image-1' });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/Model not available: .*gpt-image-2.*list_models/s);
   });
 
   it('returns the images that worked and a note about the failed ones (fan-out)', async () => {
-    h = await startMcp(openai({ BRUSHWORK_MODEL: 'dall-e-3' }));
+    h = await start(openai({ BRUSHWORK_MODEL: 'dall-e-3' }));
     fake.inject({ kind: 'insufficient_quota', times: 1 });
     const result = await h.call('generate_image', { prompt: 'three owls', n: 3 });
     expect(result.isError).toBeFalsy();
@@ -177,7 +164,7 @@ describe('generate_image against the fake OpenAI', () => {
   });
 
   it('cancellation aborts the upstream request at once and leaves no file', async () => {
-    h = await startMcp(openai());
+    h = await start(openai());
     fake.inject({ kind: 'hang' });
     const controller = new AbortController();
     const pending = h.call('generate_image', { prompt: 'never finishes' }, { signal: controller.signal });
@@ -190,7 +177,7 @@ describe('generate_image against the fake OpenAI', () => {
 
   it('keeps the whole result under the inline budget with large incompressible images', async () => {
     fake.configure({ imageKind: 'photo' });
-    h = await startMcp(openai());
+    h = await start(openai());
     const result = await h.call('generate_image', { prompt: 'noise', n: 3, size: '1536x1024' });
     expect(result.isError).toBeFalsy();
     const structured = result.structuredContent as unknown as Structured;
@@ -202,7 +189,7 @@ describe('generate_image against the fake OpenAI', () => {
 
 describe('edit_image against the fake OpenAI', () => {
   it('uploads the input images and mask as multipart and saves the result', async () => {
-    h = await startMcp(openai());
+    h = await start(openai());
     const { mkdir, writeFile } = await import('node:fs/promises');
     await mkdir(h.outputDir, { recursive: true });
     const png = await sharp({ create: { width: 64, height: 64, channels: 4, background: '#3366ff' } })
@@ -227,7 +214,7 @@ describe('edit_image against the fake OpenAI', () => {
 
 describe('file names that cannot be saved (issue 14, finding 6)', () => {
   it('are refused before any request, naming filename and the limit; nothing is left on disk', async () => {
-    h = await startMcp(openai());
+    h = await start(openai());
     for (const filename of ['字'.repeat(80), '🦊'.repeat(60), 'x'.repeat(230), 'fox\uD800', '\uDC00fox.png']) {
       const result = await h.call('generate_image', { prompt: 'a fox', filename, n: 2 });
       expect(result.isError, filename).toBe(true);
@@ -239,7 +226,7 @@ describe('file names that cannot be saved (issue 14, finding 6)', () => {
   });
 
   it('saves long names that fit (120 ASCII characters, several images)', async () => {
-    h = await startMcp(openai());
+    h = await start(openai());
     const result = await h.call('generate_image', {
       prompt: 'a fox',
       filename: 'f'.repeat(120),
@@ -253,7 +240,7 @@ describe('file names that cannot be saved (issue 14, finding 6)', () => {
 
 describe('list_models against the fake OpenAI', () => {
   it('lists only image models, with capabilities', async () => {
-    h = await startMcp(openai());
+    h = await start(openai());
     const result = await h.call('list_models', {});
     expect(result.isError).toBeFalsy();
     const ids = (result.structuredContent as { models: { id: string }[] }).models.map((m) => m.id);
@@ -264,7 +251,7 @@ describe('list_models against the fake OpenAI', () => {
 
 describe('list_models under load (issue 14)', () => {
   it('answers repeated and concurrent calls from one upstream request (a short cache)', async () => {
-    h = await startMcp(openai());
+    h = await start(openai());
     const harness = h;
     const first = await Promise.all(Array.from({ length: 5 }, () => harness.call('list_models', {})));
     const later = await harness.call('list_models', {});
@@ -276,7 +263,7 @@ describe('list_models under load (issue 14)', () => {
   });
 
   it('does not keep a failure: the next call asks again', async () => {
-    h = await startMcp(openai());
+    h = await start(openai());
     fake.inject({
       kind: 'status',
       status: 401,
@@ -291,7 +278,7 @@ describe('list_models under load (issue 14)', () => {
 
 describe('Azure OpenAI', () => {
   it('generates through a deployment and describes the deployment model', async () => {
-    h = await startMcp({
+    h = await start({
       AZURE_OPENAI_ENDPOINT: fake.azureEndpoint,
       AZURE_OPENAI_API_KEY: KEY,
       AZURE_OPENAI_DEPLOYMENT: 'images',
@@ -330,7 +317,7 @@ function echoingKey(status: number, offset: number): { kind: 'status'; status: n
 
 describe('no fragment of the key in what the MCP server sends or logs', () => {
   it.each([375, 385, 390])('tool result and log line, key at character %i', async (offset) => {
-    h = await startMcp({ OPENAI_API_KEY: KEY, OPENAI_BASE_URL: fake.openaiBaseUrl });
+    h = await start({ OPENAI_API_KEY: KEY, OPENAI_BASE_URL: fake.openaiBaseUrl });
     fake.inject(echoingKey(400, offset));
     const result = await h.call('generate_image', { prompt: 'a fox' });
     expect(result.isError).toBe(true);
@@ -341,7 +328,7 @@ describe('no fragment of the key in what the MCP server sends or logs', () => {
   });
 
   it('progress notification of a retry, key at character 385', async () => {
-    h = await startMcp({ OPENAI_API_KEY: KEY, OPENAI_BASE_URL: fake.openaiBaseUrl });
+    h = await start({ OPENAI_API_KEY: KEY, OPENAI_BASE_URL: fake.openaiBaseUrl });
     fake.inject(echoingKey(500, 385));
     const messages: string[] = [];
     const result = await h.call(
@@ -405,7 +392,7 @@ function said(results: unknown[], harness: McpHarness): string {
 describe('Azure with Entra ID client credentials', () => {
   beforeEach(useEntraSecret);
   it('fetches one token for concurrent calls and sends it as a bearer token', async () => {
-    h = await startMcp(clientCredentials());
+    h = await start(clientCredentials());
     const results = await Promise.all(
       ['fox', 'owl', 'hare'].map((animal) => h!.call('generate_image', { prompt: `an ${animal}`, size: '1024x1024' })),
     );
@@ -431,7 +418,7 @@ describe('Azure with Entra ID client credentials', () => {
   });
 
   it('after a 401 for an expired token, fetches a new token and sends the call again, once', async () => {
-    h = await startMcp(clientCredentials());
+    h = await start(clientCredentials());
     const first = await h.call('generate_image', { prompt: 'a lighthouse', size: '1024x1024' });
     expect(first.isError, textOf(first)).toBeFalsy();
     fake.expireTokens();
@@ -445,7 +432,7 @@ describe('Azure with Entra ID client credentials', () => {
   });
 
   it('a wrong tenant fails with a message naming AZURE_TENANT_ID, nothing sent to Azure, no secret shown', async () => {
-    h = await startMcp(clientCredentials({ AZURE_TENANT_ID: 'not-our-tenant' }));
+    h = await start(clientCredentials({ AZURE_TENANT_ID: 'not-our-tenant' }));
     const result = await h.call('generate_image', { prompt: 'a fox', size: '1024x1024' });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/tenant.*check AZURE_TENANT_ID.*AADSTS90002/s);
@@ -455,7 +442,7 @@ describe('Azure with Entra ID client credentials', () => {
   });
 
   it('a wrong client secret names AZURE_CLIENT_SECRET and never shows it', async () => {
-    h = await startMcp(clientCredentials({ AZURE_CLIENT_SECRET: 'entra-wrong-secret-987654321' }));
+    h = await start(clientCredentials({ AZURE_CLIENT_SECRET: 'entra-wrong-secret-987654321' }));
     const result = await h.call('generate_image', { prompt: 'a fox', size: '1024x1024' });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/check AZURE_CLIENT_SECRET/);
@@ -481,7 +468,7 @@ describe('Azure with a static Entra ID token (AZURE_OPENAI_AD_TOKEN)', () => {
 
   it('sends it as a bearer token; once expired, the error says which setting to refresh', async () => {
     const token = await issueToken();
-    h = await startMcp(azureWith({ AZURE_OPENAI_AD_TOKEN: token }));
+    h = await start(azureWith({ AZURE_OPENAI_AD_TOKEN: token }));
     const ok = await h.call('generate_image', { prompt: 'a fox', size: '1024x1024' });
     expect(ok.isError, textOf(ok)).toBeFalsy();
     expect(fake.log.find((e) => e.route === 'azure.generations')).toMatchObject({ auth: 'bearer', authValid: true });

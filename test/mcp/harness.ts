@@ -10,6 +10,8 @@ import { createBrushworkServer, parseConfig, providerWithAuth, type ServerConfig
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, afterEach, beforeEach } from 'vitest';
+import { type FakeUpstream, type FakeUpstreamOptions, startFakeUpstream } from '../fake-upstream/index.ts';
 
 export const KEY = 'sk-test-mcp-0123456789abcdef';
 
@@ -47,6 +49,7 @@ export async function startMcp(env: Record<string, string>, argv: string[] = [])
   const sleeps: number[] = [];
   const got = createGotTransport();
   const responses: HttpResponse[] = [];
+  let closing: Promise<void> | undefined;
   const transport: Transport = async (request) => {
     requests.push(request);
     const response = await got(request);
@@ -104,10 +107,14 @@ export async function startMcp(env: Record<string, string>, argv: string[] = [])
         .map((line) => JSON.parse(line) as Record<string, unknown>);
     },
     responses,
-    close: async () => {
-      await mcp.close();
-      await server.close();
-      await rm(root, { recursive: true, force: true });
+    // Once, however often it is called (a test may close early; the suite closes what it started).
+    close: () => {
+      closing ??= (async () => {
+        await mcp.close();
+        await server.close();
+        await rm(root, { recursive: true, force: true });
+      })();
+      return closing;
     },
   };
 }
@@ -127,4 +134,31 @@ export function blocksOf(result: { content?: unknown }, type: string): Record<st
 export async function imageFiles(dir: string): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   return names.filter((name) => !/^(brushwork-ledger\.jsonl|\.brushwork-)/.test(name)).sort();
+}
+
+/**
+ * A test file's fake upstream (reset before each test, closed after the file) and the MCP servers its
+ * tests start with `start` (closed after each test); `openai` is the environment pointing at the fake.
+ */
+export async function fakeUpstreamSuite(options?: FakeUpstreamOptions) {
+  const fake: FakeUpstream = await startFakeUpstream(options);
+  const started: McpHarness[] = [];
+  afterAll(() => fake.close());
+  beforeEach(() => fake.reset());
+  afterEach(async () => {
+    for (const harness of started.splice(0)) await harness.close();
+  });
+  return {
+    fake,
+    openai: (extra: Record<string, string> = {}) => ({
+      OPENAI_API_KEY: KEY,
+      OPENAI_BASE_URL: fake.openaiBaseUrl,
+      ...extra,
+    }),
+    async start(env: Record<string, string>, argv: string[] = []): Promise<McpHarness> {
+      const harness = await startMcp(env, argv);
+      started.push(harness);
+      return harness;
+    },
+  };
 }

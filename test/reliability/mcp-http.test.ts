@@ -4,7 +4,6 @@
 // the HTTP token shows up in any answer or log line.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,53 +11,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Answer, INITIALIZE, post } from '../../packages/mcp-server/test/http-helpers.ts';
 import type { FakeUpstream } from '../fake-upstream/index.ts';
 import { recordFigures, verdict } from './figures.ts';
 import { startCanaryFake } from './harness.ts';
 import { CANARY_KEY, CANARY_TOKEN, SecretScanner } from './secrets.ts';
 
 const CLI = resolve(import.meta.dirname, '../../packages/mcp-server/dist/cli.js');
-
-const INITIALIZE = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'reliability', version: '1' } },
-});
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A raw POST (node:http lets us set Host and Origin as an attacker would). */
-function post(port: number, headers: Record<string, string>, body = INITIALIZE, path = '/mcp'): Promise<Answer> {
-  return new Promise((resolvePromise, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          ...headers,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 function canConnect(host: string, port: number): Promise<boolean> {
   return new Promise((resolvePromise) => {
@@ -125,7 +84,7 @@ afterAll(async () => {
 const good = () => ({ host: `127.0.0.1:${port}`, authorization: `Bearer ${CANARY_TOKEN}` });
 
 async function expectRefused(headers: Record<string, string>, status: number): Promise<Answer> {
-  const answer = await post(port, headers);
+  const answer = await post({ port }, headers);
   answers.push(answer);
   expect(answer.status, answer.body).toBe(status);
   expect(answer.headers['mcp-session-id']).toBeUndefined();
@@ -144,7 +103,7 @@ describe('MCP Streamable HTTP: the built CLI refuses what it must', () => {
   });
 
   it('accepts a proper initialize (the refusals below are not refusing everything)', async () => {
-    const answer = await post(port, good());
+    const answer = await post({ port }, good());
     answers.push(answer);
     expect(answer.status).toBe(200);
     expect(answer.headers['mcp-session-id']).toBeTruthy();
@@ -187,16 +146,16 @@ describe('MCP Streamable HTTP: the built CLI refuses what it must', () => {
   });
 
   it('refuses the token in the query string instead of the header (401)', async () => {
-    const answer = await post(port, { host: `127.0.0.1:${port}` }, INITIALIZE, `/mcp?token=${CANARY_TOKEN}`);
+    const answer = await post({ port }, { host: `127.0.0.1:${port}` }, INITIALIZE, `/mcp?token=${CANARY_TOKEN}`);
     answers.push(answer);
     expect(answer.status).toBe(401);
   });
 
   it('70 initialize requests from one client leave room for the next (issue 14, finding 2)', async () => {
-    const flood = await Promise.all(Array.from({ length: 70 }, () => post(port, good())));
+    const flood = await Promise.all(Array.from({ length: 70 }, () => post({ port }, good())));
     expect(flood.filter((a) => a.status !== 200 && a.status !== 503).map((a) => a.status)).toEqual([]);
     // the next client from the same address still gets a session (and so does the end-to-end one below)
-    expect((await post(port, good())).status).toBe(200);
+    expect((await post({ port }, good())).status).toBe(200);
   });
 
   it('a client with the token generates an image end to end; the key and token appear nowhere', async () => {

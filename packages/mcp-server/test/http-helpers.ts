@@ -45,8 +45,9 @@ export interface Answer {
   body: string;
 }
 
+/** A raw POST (node:http lets a test set Host and Origin as an attacker would), to a server on loopback. */
 export function post(
-  handle: HttpServerHandle,
+  handle: Pick<HttpServerHandle, 'port'>,
   headers: Record<string, string>,
   body = INITIALIZE,
   path = '/mcp',
